@@ -1,0 +1,38 @@
+"""Shared helpers: an exact rational reference, independent of the package."""
+
+import math
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def exact_rate(initial_learning_rate, decay_steps, decay_rate, step, staircase=False):
+    """The schedule's value as an exact Fraction, from the formula alone."""
+    lr, d, r, s = (Fraction(v) for v in (initial_learning_rate, decay_steps, decay_rate, step))
+    p = Fraction(math.floor(s / d)) if staircase else s / d
+    return lr / (1 + r * p)
+
+
+def ulps(value, exact, dtype):
+    """|value - exact| in units of the last place of `dtype` at `exact`."""
+    nearest = dtype(float(exact))
+    spacing = Fraction(float(np.spacing(np.abs(nearest))))
+    return float(abs(Fraction(float(value)) - exact) / spacing)
+
+
+def run_python(code, env=None, timeout=300):
+    """Runs `code` in a fresh interpreter (a new Keras backend, a new process)."""
+    full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True,
+        env=full_env, timeout=timeout, cwd=REPO,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"subprocess failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return result.stdout

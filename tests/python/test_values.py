@@ -1,0 +1,87 @@
+"""Values against the closed-form formula, computed here with fractions."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import exact_rate, ulps
+from inverse_time_decay import InverseTimeDecay
+
+PARAMETER_SETS = [
+    (0.1, 1.0, 0.5),
+    (1, 10, 0.5),
+    (0.01, 1000, 2.0),
+    (3e-4, 7, 0.05),
+    (0.5, 0.5, 1.0),
+    (2.0, 3.3, 0.0),
+]
+STEPS = [0, 1, 2, 3, 9, 10, 11, 99, 100, 12345, 2**24 + 1, 2**31 - 1]
+
+
+@pytest.mark.parametrize("staircase", [False, True])
+@pytest.mark.parametrize("params", PARAMETER_SETS)
+@pytest.mark.parametrize("step_type", ["int", "float"])
+def test_float32_matches_formula_within_one_ulp(params, staircase, step_type):
+    schedule = InverseTimeDecay(*params, staircase=staircase)
+    steps = np.array(STEPS, dtype="int64" if step_type == "int" else "float64")
+    values = keras.ops.convert_to_numpy(schedule(steps))
+    assert values.dtype == np.float32
+    for step, value in zip(STEPS, values):
+        exact = exact_rate(*params, step, staircase=staircase)
+        assert ulps(value, exact, np.float32) <= 0.5 + 1e-6, (step, value, float(exact))
+
+
+@pytest.mark.parametrize("staircase", [False, True])
+@pytest.mark.parametrize("params", PARAMETER_SETS)
+def test_float64_matches_formula(params, staircase):
+    schedule = InverseTimeDecay(np.float64(params[0]), *params[1:], staircase=staircase)
+    values = keras.ops.convert_to_numpy(schedule(np.array(STEPS)))
+    assert values.dtype == np.float64
+    for step, value in zip(STEPS, values):
+        exact = exact_rate(*params, step, staircase=staircase)
+        assert ulps(value, exact, np.float64) <= 4, (step, value, float(exact))
+
+
+@pytest.mark.parametrize("step", [0, 3, 25, np.int32(7), np.int64(8), np.float32(9.0), 11.0, 12.5])
+def test_scalar_steps_of_every_kind(step):
+    schedule = InverseTimeDecay(0.1, 4, 0.5)
+    value = schedule(step)
+    assert tuple(value.shape) == ()
+    exact = exact_rate(0.1, 4, 0.5, float(step))
+    assert ulps(float(value), exact, np.float32) <= 0.5 + 1e-6
+
+
+def test_integer_initial_rate_does_not_truncate():
+    # Keras's own class gives 1.0 here: 1 / (1 + 0.15) truncated to an int.
+    value = float(InverseTimeDecay(1, 10, 0.5)(3))
+    assert value == pytest.approx(1 / 1.15, rel=1e-7)
+    assert value == pytest.approx(0.8696, abs=1e-4)
+
+
+def test_staircase_is_constant_between_boundaries():
+    schedule = InverseTimeDecay(0.1, 10, 0.5, staircase=True)
+    values = keras.ops.convert_to_numpy(schedule(np.arange(30)))
+    assert np.all(values[:10] == np.float32(0.1))
+    assert np.all(values[10:20] == np.float32(0.1 / 1.5))
+    assert np.all(values[20:30] == np.float32(0.1 / 2.0))
+
+
+@pytest.mark.parametrize("staircase", [False, True])
+@pytest.mark.parametrize("params", PARAMETER_SETS[:4])
+def test_agrees_with_keras_builtin_where_it_is_right(params, staircase):
+    # Keras's class rounds in float32 and truncates integer rates; on float
+    # rates and small steps it is right to within a few float32 ulps.
+    lr = float(params[0])
+    ours = InverseTimeDecay(lr, *params[1:], staircase=staircase)
+    theirs = keras.optimizers.schedules.InverseTimeDecay(lr, *params[1:], staircase=staircase)
+    for step in range(0, 200, 7):
+        np.testing.assert_allclose(float(ours(step)), float(theirs(step)), rtol=3e-7)
+
+
+def test_result_is_a_backend_tensor_of_the_schedule_dtype():
+    schedule = InverseTimeDecay(0.1, 1, 0.5)
+    for step in (3, np.int64(3), tf.constant(3, tf.int64), keras.Variable(3, dtype="int64")):
+        value = schedule(step)
+        assert tf.is_tensor(value)
+        assert value.dtype == tf.float32

@@ -1,0 +1,4 @@
+library(testthat)
+library(inversetimedecay)
+
+test_check("inversetimedecay")

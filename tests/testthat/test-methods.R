@@ -1,0 +1,40 @@
+test_that("print and format show class, formula, mode, name and values", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5, name = "decay")
+  text <- format(s)
+  expect_match(text[1], "InverseTimeDecay", fixed = TRUE)
+  expect_match(text[2], "0.1 / (1 + 0.5 * step / 1)", fixed = TRUE)
+  expect_match(text[3], "continuous", fixed = TRUE)
+  expect_match(text[3], "\"decay\"", fixed = TRUE)
+  expect_match(text[4], format(signif(as_float32(0.1 / 1.5), 7)), fixed = TRUE)
+  stair <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
+  expect_match(format(stair)[2], "floor(step / 10)", fixed = TRUE)
+  expect_match(format(stair)[3], "staircase", fixed = TRUE)
+  expect_output(print(s), "InverseTimeDecay")
+})
+
+test_that("as.data.frame gives step and learning_rate columns", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 2, 0.5, staircase = TRUE)
+  curve <- as.data.frame(s, steps = 0:9)
+  expect_named(curve, c("step", "learning_rate"))
+  expect_identical(curve$step, 0:9)
+  expect_identical(curve$learning_rate, as_float32(0.1 / (1 + 0.5 * floor(0:9 / 2))))
+})
+
+test_that("plot draws the curve with labelled axes", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
+  file <- tempfile(fileext = ".png")
+  grDevices::png(file)
+  curve <- plot(s, steps = 0:100)
+  grDevices::dev.off()
+  expect_gt(file.size(file), 1000)
+  expect_identical(nrow(curve), 101L)
+})
+
+test_that("fields are available with $", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
+  expect_identical(s$initial_learning_rate, 0.1)
+  expect_identical(s$decay_steps, 3L)
+  expect_identical(s$staircase, FALSE)
+  expect_identical(s$name, "InverseTimeDecay")
+  expect_identical(s$dtype, "float32")
+})

@@ -1,0 +1,48 @@
+test_that("calling the schedule gives the formula, rounded to float32", {
+  params <- list(
+    c(0.1, 1, 0.5), c(1, 10, 0.5), c(0.01, 1000, 2), c(3e-4, 7, 0.05),
+    c(0.5, 0.5, 1), c(2, 3.3, 0)
+  )
+  steps <- c(0, 1, 2, 3, 9, 10, 11, 99, 100, 12345, 2^24 + 1, 2^31 - 1)
+  for (p in params) {
+    for (staircase in c(FALSE, TRUE)) {
+      s <- learning_rate_schedule_inverse_time_decay(p[1], p[2], p[3], staircase = staircase)
+      expected <- as_float32(formula_rate(p[1], p[2], p[3], steps, staircase))
+      expect_identical(s(steps), expected)
+      # Within half a float32 ulp of the double formula.
+      expect_lt(max(abs(s(steps) - formula_rate(p[1], p[2], p[3], steps, staircase)) /
+                    formula_rate(p[1], p[2], p[3], steps, staircase)), 2^-24 + 1e-12)
+    }
+  }
+})
+
+test_that("integer and double steps give the same rates", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5, staircase = TRUE)
+  expect_identical(s(0:100), s(as.double(0:100)))
+  expect_identical(s(0:10)[c(1, 4, 7)], as_float32(0.1 / (1 + 0.5 * c(0, 1, 2))))
+})
+
+test_that("a 1e6-step curve is a plain numeric vector", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
+  values <- s(0:999999)
+  expect_type(values, "double")
+  expect_length(values, 1e6)
+  expect_null(attributes(values))
+  expect_identical(values[1e6], as_float32(0.1 / (1 + 0.5 * 999999)))
+})
+
+test_that("NA steps give NA; negative, infinite and non-numeric steps are errors", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
+  expect_identical(s(c(1, NA, 3))[2], NA_real_)
+  expect_false(is.na(s(c(1, NA, 3))[1]))
+  expect_error(s(-1), class = "inversetimedecay_argument_error", regexp = "`step`")
+  expect_error(s(Inf), class = "inversetimedecay_argument_error", regexp = "`step`")
+  expect_error(s("1"), class = "inversetimedecay_argument_error", regexp = "`step`")
+  expect_error(s(TRUE), class = "inversetimedecay_argument_error", regexp = "`step`")
+})
+
+test_that("decay_steps = 0.5 is never truncated", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 0.5, 0.5)
+  expect_identical(s$decay_steps, 0.5)
+  expect_identical(s(1), as_float32(0.1 / (1 + 0.5 * 2)))
+})
