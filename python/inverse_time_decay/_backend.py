@@ -68,6 +68,9 @@ if LEGACY_KERAS:
     class ops:  # noqa: N801 - the few keras.ops the schedule needs, for tf_keras
         cast = staticmethod(tf.cast)
         floor_divide = staticmethod(tf.math.floordiv)
+        floor = staticmethod(tf.math.floor)
+        equal = staticmethod(tf.equal)
+        where = staticmethod(tf.where)
         mod = staticmethod(tf.math.floormod)
         round = staticmethod(tf.math.round)
         convert_to_tensor = staticmethod(_tensor_constant)
@@ -81,6 +84,9 @@ else:
     class ops:  # noqa: N801
         cast = staticmethod(keras.ops.cast)
         floor_divide = staticmethod(keras.ops.floor_divide)
+        floor = staticmethod(keras.ops.floor)
+        equal = staticmethod(keras.ops.equal)
+        where = staticmethod(keras.ops.where)
         mod = staticmethod(keras.ops.mod)
         round = staticmethod(keras.ops.round)
         convert_to_tensor = staticmethod(_tensor_constant)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from inverse_time_decay import _backend
+from inverse_time_decay import _float_float
 from inverse_time_decay import _validation
 from inverse_time_decay._backend import ops
 
@@ -185,23 +186,45 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         return p.astype(_numpy_dtype(self.dtype), copy=False)
 
     def _traced(self, step):
-        compute = "float64" if _backend.float64_available() else "float32"
-        step_dtype = ops.dtype_name(step)
-        integer_step = "int" in step_dtype
+        if not _backend.float64_available():
+            return self._traced_float_float(step)
+        integer_step = "int" in ops.dtype_name(step)
         if self.staircase and integer_step and self._whole_decay_steps is not None:
             p = ops.cast(
                 ops.floor_divide(ops.cast(step, "int64"), self._whole_decay_steps),
-                compute,
+                "float64",
             )
         elif self.staircase:
             # floor(s / d) as numpy's floor_divide computes it: s - mod(s, d)
             # is an exact multiple of d, so rounding the quotient is exact.
-            s = ops.cast(step, compute)
+            s = ops.cast(step, "float64")
             p = ops.round((s - ops.mod(s, self.decay_steps)) / self.decay_steps)
         else:
-            p = ops.cast(step, compute) / self.decay_steps
+            p = ops.cast(step, "float64") / self.decay_steps
         p = p * self.decay_rate + 1.0
         return ops.cast(self.initial_learning_rate / p, self.dtype)
+
+    def _traced_float_float(self, step):
+        """The traced formula in float32 pairs, where float64 is unavailable."""
+        integer_step = "int" in ops.dtype_name(step)
+        decay_steps = _float_float.constant(self.decay_steps)
+        if integer_step:
+            if self.staircase and self._whole_decay_steps is not None:
+                step = ops.floor_divide(step, self._whole_decay_steps)
+                p = _float_float.from_integer(ops, step)
+            else:
+                p = _float_float.divide(_float_float.from_integer(ops, step), decay_steps)
+                if self.staircase:
+                    p = _float_float.floor(ops, p)
+        else:
+            s = ops.cast(step, "float32")
+            p = _float_float.divide((s, s * 0), decay_steps)
+            if self.staircase:
+                p = _float_float.floor(ops, p)
+        p = _float_float.multiply(p, _float_float.constant(self.decay_rate))
+        p = _float_float.add(p, _float_float.constant(1.0))
+        rate = _float_float.divide(_float_float.constant(self.initial_learning_rate), p)
+        return ops.cast(rate[0] + rate[1], self.dtype)
 
     def get_config(self):
         return {

@@ -1,0 +1,103 @@
+"""Float32 pairs that carry ~48 bits, for backends without float64.
+
+JAX without `jax_enable_x64` silently turns float64 into float32, which
+would cost the traced schedule its accuracy above 2**24 steps. There the
+formula is evaluated on unevaluated sums `hi + lo` of float32 values with the
+error-free transformations of Dekker and Knuth, then rounded once to float32.
+The result equals the float64 path's except where the exact value lies
+within ~2**-44 of a float32 rounding boundary.
+
+Every function takes and returns pairs of float32 tensors. Compilers may
+contract `x - a * b` into one fused multiply-add (XLA's CPU backend does,
+across a whole fused kernel), which breaks the classic Dekker product. So
+products are built only from halves of at most 12 significant bits, split
+by masking bits rather than by Veltkamp's `4097 * a`: every such partial
+product is exact, and a fused multiply-add of an exact product rounds the
+same as the separate operations.
+"""
+
+import numpy as np
+
+try:  # only the JAX backend lacks float64, so only JAX comes here
+    from jax import lax as _lax
+    from jax import numpy as _jnp
+except ImportError:  # pragma: no cover
+    _lax = None
+
+
+def _split(a):
+    """a == hi + lo exactly, each with at most 12 significant bits."""
+    if _lax is None:  # pragma: no cover - Veltkamp, for eager use elsewhere
+        t = 4097.0 * a
+        hi = t - (t - a)
+        return hi, a - hi
+    bits = _lax.bitcast_convert_type(a, _jnp.int32)
+    hi = _lax.bitcast_convert_type(bits & np.int32(-4096), _jnp.float32)
+    return hi, a - hi
+
+
+def constant(value):
+    """A Python float as a (hi, lo) pair of float32 numbers."""
+    hi = np.float32(value)
+    return hi, np.float32(value - float(hi))
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _quick_two_sum(a, b):
+    s = a + b
+    return s, b - (s - a)
+
+
+def _two_prod(a, b):
+    """a * b as a pair, from exact partial products of the halves."""
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    cross, cross_error = _two_sum(a_hi * b_lo, a_lo * b_hi)
+    p, e = _two_sum(a_hi * b_hi, cross)
+    return _quick_two_sum(p, e + (cross_error + a_lo * b_lo))
+
+
+def add(x, y):
+    s, e = _two_sum(x[0], y[0])
+    return _quick_two_sum(s, e + (x[1] + y[1]))
+
+
+def multiply(x, y):
+    p, e = _two_prod(x[0], y[0])
+    return _quick_two_sum(p, e + (x[0] * y[1] + x[1] * y[0]))
+
+
+def _subtract_product(x, y, q):
+    """x - q * y for a pair x, a pair y and a float q."""
+    p, e = _two_prod(y[0], q)
+    e = e + y[1] * q
+    s, f = _two_sum(x[0], -p)
+    return _quick_two_sum(s, f + (x[1] - e))
+
+
+def divide(x, y):
+    q1 = x[0] / y[0]
+    r = _subtract_product(x, y, q1)
+    q2 = r[0] / y[0]
+    r = _subtract_product(r, y, q2)
+    q3 = r[0] / y[0]
+    q1, q2 = _quick_two_sum(q1, q2)
+    return add((q1, q2), (q3, q3 * 0))
+
+
+def floor(ops, x):
+    """floor(hi + lo) as a pair, without rounding hi + lo first."""
+    hi = ops.floor(x[0])
+    whole = ops.equal(hi, x[0])  # then the fraction, if any, lies in lo
+    return hi, ops.where(whole, ops.floor(x[1]), x[1] * 0)
+
+
+def from_integer(ops, n):
+    """An integer tensor below 2**31 as an exact pair of float32 numbers."""
+    low = ops.mod(n, 256)
+    return _quick_two_sum(ops.cast(n - low, "float32"), ops.cast(low, "float32"))
