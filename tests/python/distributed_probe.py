@@ -1,0 +1,144 @@
+"""Training runs for test_distributed.py and test_resume.py; prints JSON.
+
+    python distributed_probe.py MODE [ARG]
+
+MODE is one of: single, mirrored, multiworker (TF_CONFIG names the worker),
+jax_data_parallel, resume_first (ARG: the .keras path to write),
+resume_second (ARG: the path to read). Every run starts from the same
+weights and data, made here from fixed seeds, and records the learning rate
+the optimizer used at each step.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+MODE = sys.argv[1]
+if MODE == "mirrored":
+    import tensorflow as tf
+
+    # Two logical CPU devices, configured before anything touches them.
+    (cpu,) = tf.config.list_physical_devices("CPU")
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+    )
+
+if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
+    import tf_keras as keras  # Keras 2: Keras 3's fit cannot run multi-worker
+else:
+    import keras  # noqa: E402
+
+from inverse_time_decay import InverseTimeDecay  # noqa: E402
+
+SAMPLES, FEATURES, CLASSES, BATCH, EPOCHS = 64, 4, 3, 16, 2
+
+
+def data():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(SAMPLES, FEATURES)).astype("float32")
+    y = rng.integers(0, CLASSES, SAMPLES).astype("int32")
+    weights = [
+        rng.normal(size=(FEATURES, CLASSES)).astype("float32") * 0.5,
+        np.zeros(CLASSES, "float32"),
+    ]
+    return x, y, weights
+
+
+def build(weights):
+    model = keras.Sequential(
+        [keras.Input(shape=(FEATURES,)), keras.layers.Dense(CLASSES, activation="softmax")]
+    )
+    model.set_weights(weights)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=InverseTimeDecay(0.5, 3, 0.5)),
+        loss="sparse_categorical_crossentropy",
+    )
+    return model
+
+
+def as_numpy(x):
+    # Distributed variables refuse __array__ but have numpy().
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+
+
+class RecordRates(keras.callbacks.Callback):
+    """The (step, rate) the optimizer uses for each batch, read before it."""
+
+    def __init__(self):
+        super().__init__()
+        self.rates = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        optimizer = self.model.optimizer
+        step = optimizer.iterations
+        # What the optimizer applies at this step: Keras 3's learning_rate
+        # property evaluates the schedule at `iterations`; tf_keras's returns
+        # the last rate used, so ask the schedule directly there.
+        rate = optimizer._learning_rate(step)
+        self.rates.append([int(as_numpy(step)), float(as_numpy(rate))])
+
+
+def train(model, x, y, epochs=EPOCHS):
+    record = RecordRates()
+    model.fit(x, y, batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0, callbacks=[record])
+    return record.rates
+
+
+def report(model, rates, **extra):
+    out = {
+        "rates": rates,
+        "iterations": int(as_numpy(model.optimizer.iterations)),
+        "weights": [w.tolist() for w in model.get_weights()],
+    }
+    out.update(extra)
+    print(json.dumps(out))
+
+
+x, y, weights = data()
+if MODE == "single":
+    model = build(weights)
+    report(model, train(model, x, y))
+elif MODE == "mirrored":
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        model = build(weights)
+    report(model, train(model, x, y), replicas=strategy.num_replicas_in_sync)
+elif MODE == "multiworker":
+    import tensorflow as tf
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    with strategy.scope():
+        model = build(weights)
+    # Keras 3's fit does not run under this strategy (keras-team/keras#20585),
+    # so this mode runs on tf_keras, as multi-worker users do.
+    rates = train(model, x, y)
+    report(model, rates, replicas=strategy.num_replicas_in_sync)
+elif MODE == "jax_data_parallel":
+    import jax
+
+    devices = jax.devices()
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+    model = build(weights)
+    report(model, train(model, x, y), replicas=len(devices))
+elif MODE == "resume_first":
+    # 6 steps: one epoch of 4, then 2 more; 6 is not a multiple of 4.
+    model = build(weights)
+    rates = train(model, x, y, epochs=1)
+    rates += train(model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
+    model.save(sys.argv[2])
+    report(model, rates)
+elif MODE == "resume_second":
+    model = keras.saving.load_model(sys.argv[2])
+    restored = int(np.asarray(model.optimizer.iterations))
+    rates = train(model, x, y, epochs=1)
+    report(model, rates, restored_iterations=restored)
+elif MODE == "uninterrupted":
+    model = build(weights)
+    rates = train(model, x, y, epochs=1)
+    rates += train(model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
+    rates += train(model, x, y, epochs=1)
+    report(model, rates)
+else:
+    raise SystemExit(f"unknown mode {MODE!r}")

@@ -1,0 +1,101 @@
+"""Distributed training gives each step the single-device learning rate and
+the same weights within float tolerance."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO, exact_rate, run_python
+
+PROBE = os.path.join(REPO, "tests", "python", "distributed_probe.py")
+
+
+def probe(mode, env=None, timeout=600):
+    code = f"import sys; sys.argv = [{PROBE!r}, {mode!r}]; exec(open({PROBE!r}).read())"
+    out = run_python(code, env=env, timeout=timeout)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def single():
+    return probe("single", env={"KERAS_BACKEND": "tensorflow"})
+
+
+@pytest.fixture(scope="module")
+def single_tf_keras():
+    pytest.importorskip("tf_keras")
+    return probe("single", env={"TF_USE_LEGACY_KERAS": "1"})
+
+
+def check_against_single(run, single):
+    assert run["iterations"] == single["iterations"] == 8
+    assert run["rates"] == single["rates"]
+    for step, rate in run["rates"]:
+        assert rate == float(np.float32(float(exact_rate(0.5, 3, 0.5, step))))
+    for ours, theirs in zip(run["weights"], single["weights"]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_single_device_run_uses_the_schedule(single):
+    assert [step for step, _ in single["rates"]] == list(range(8))
+
+
+def test_mirrored_strategy_on_two_logical_cpus(single):
+    run = probe("mirrored", env={"KERAS_BACKEND": "tensorflow"})
+    assert run["replicas"] == 2
+    check_against_single(run, single)
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_multi_worker_mirrored_strategy_on_loopback(single_tf_keras, single):
+    # Keras 3's fit cannot run under this strategy (keras-team/keras#20585,
+    # tensorflow/tensorflow#72388), so the workers run tf_keras, compared
+    # with tf_keras on one device, whose rates must match Keras 3's too.
+    assert single_tf_keras["rates"] == single["rates"]
+    ports = free_ports(2)
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
+    workers = []
+    for index in range(2):
+        env = dict(
+            os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3",
+            TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
+        )
+        workers.append(subprocess.Popen(
+            [sys.executable, PROBE, "multiworker"], env=env, cwd=REPO,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ))
+    outputs = []
+    try:
+        for worker in workers:
+            out, err = worker.communicate(timeout=600)
+            assert worker.returncode == 0, err[-4000:]
+            outputs.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for worker in workers:
+            worker.kill()
+    for run in outputs:
+        assert run["replicas"] == 2
+        check_against_single(run, single_tf_keras)
+
+
+def test_jax_data_parallel_on_two_host_devices(single):
+    pytest.importorskip("jax")
+    run = probe("jax_data_parallel", env={
+        "KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+    })
+    assert run["replicas"] == 2
+    check_against_single(run, single)

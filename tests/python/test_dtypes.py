@@ -1,0 +1,73 @@
+"""The output dtype rule, and mixed precision."""
+
+import keras
+import ml_dtypes
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import exact_rate, run_python
+from inverse_time_decay import InverseTimeDecay
+
+# The documented rule: the dtype of a floating initial_learning_rate, else
+# keras.config.floatx().
+RULE = [
+    (np.float16(0.1), np.float16),
+    (tf.constant(0.1, tf.bfloat16), ml_dtypes.bfloat16),
+    (np.float32(0.1), np.float32),
+    (np.float64(0.1), np.float64),
+    (0.1, np.float32),
+    (1, np.float32),
+    (np.int32(1), np.float32),
+]
+
+
+@pytest.mark.parametrize("initial,numpy_type", RULE, ids=lambda v: str(getattr(v, "dtype", type(v).__name__)))
+@pytest.mark.parametrize("step", [7, np.arange(5), tf.constant(7, tf.int64)], ids=["int", "array", "tensor"])
+def test_output_dtype_follows_the_rule(initial, numpy_type, step):
+    schedule = InverseTimeDecay(initial, 3, 0.5)
+    value = schedule(step)
+    assert value.dtype == tf.as_dtype(np.dtype(numpy_type))
+    compiled = tf.function(schedule, jit_compile=numpy_type not in (np.float16,))(tf.constant(7, tf.int64))
+    assert compiled.dtype == value.dtype
+    # Rounded once from the exact value to that dtype.
+    initial_value = float(tf.cast(initial, tf.float64))
+    exact = float(exact_rate(initial_value, 3, 0.5, 7))
+    assert float(tf.cast(compiled, tf.float64)) == float(np.asarray(exact, np.float64).astype(numpy_type))
+
+
+def test_python_numbers_follow_floatx():
+    out = run_python(
+        "import keras\n"
+        "keras.config.set_floatx('float64')\n"
+        "from inverse_time_decay import InverseTimeDecay\n"
+        "s = InverseTimeDecay(0.1, 3, 0.5)\n"
+        "print(s.dtype, s(7).dtype.name)\n"
+    )
+    assert out.split()[-2:] == ["float64", "float64"]
+
+
+def test_mixed_float16_policy_trains():
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        keras.utils.set_random_seed(3)
+        rng = np.random.default_rng(3)
+        x = rng.normal(size=(128, 4)).astype("float32")
+        y = (x[:, 0] > 0).astype("int32")
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(2, activation="softmax", dtype="float32")])
+        schedule = InverseTimeDecay(0.5, 4, 0.1)
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule),
+                      loss="sparse_categorical_crossentropy")
+        assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+        history = model.fit(x, y, batch_size=32, epochs=5, verbose=0)
+        losses = history.history["loss"]
+        assert all(np.isfinite(losses))
+        assert losses[-1] < losses[0]
+        assert model.layers[0].compute_dtype == "float16"
+        step = int(model.optimizer.iterations.numpy())
+        assert step == 20
+        assert float(model.optimizer.learning_rate) == float(np.float32(float(exact_rate(0.5, 4, 0.1, step))))
+    finally:
+        keras.config.set_dtype_policy(previous)
