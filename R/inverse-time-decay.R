@@ -232,10 +232,37 @@ schedule_values <- function(params, step, python = NULL) {
     abort_argument("step", "must be finite", step[is.infinite(step)][[1L]])
   }
   decay_steps <- params$decay_steps
-  p <- if (params$staircase) step %/% decay_steps else step / decay_steps
+  p <- if (params$staircase) floor_quotient(step, decay_steps) else step / decay_steps
   values <- params$initial_learning_rate / (p * params$decay_rate + 1)
   values <- as.vector(values, "double")
   if (params$dtype == "float32") round_to_float32(values) else values
+}
+
+# floor(step / decay_steps), exact below 2^53: the same operations as the
+# Python class's _floor_quotient, so the two agree to the bit. The rounded
+# quotient's floor is the true floor or one above it; it is one above exactly
+# when k * decay_steps exceeds the step, decided by Dekker's error-free
+# product. (R's own %/% is computed differently in different R versions.)
+floor_quotient <- function(step, decay_steps) {
+  step <- as.double(step)
+  decay_steps <- as.double(decay_steps)
+  quotient <- step / decay_steps
+  k <- floor(quotient)
+  product <- k * decay_steps
+  k_split <- dekker_split(k)
+  d_split <- dekker_split(decay_steps)
+  error <- ((k_split$hi * d_split$hi - product) + k_split$hi * d_split$lo +
+    k_split$lo * d_split$hi) + k_split$lo * d_split$lo
+  over <- (product > step) | ((product == step) & (error > 0))
+  over <- over & (quotient < 2^53)
+  over[is.na(over)] <- FALSE
+  k - over
+}
+
+dekker_split <- function(x) {
+  t <- 134217729 * x
+  hi <- t - (t - x)
+  list(hi = hi, lo = x - hi)
 }
 
 # Round-to-nearest float32, as numpy's astype("float32") does: a C cast.

@@ -11,6 +11,22 @@ inverse_time_decay <- NULL
   inverse_time_decay <<- reticulate::import_from_path(
     "inverse_time_decay", path = path, delay_load = TRUE
   )
+  # A model saved with this schedule loads only once the class is registered
+  # with Keras, so import the module as soon as Keras is: now, if Python is up
+  # and Keras already imported, else from reticulate's load hook for keras.
+  # Neither starts Python.
+  register <- function() {
+    tryCatch(reticulate::py_module_available("keras") && {
+      reticulate::import_from_path("inverse_time_decay", path = path)
+      TRUE
+    }, error = function(e) FALSE)
+  }
+  if (reticulate::py_available(initialize = FALSE)) {
+    sys <- reticulate::import("sys")
+    if ("keras" %in% names(sys$modules) || "tf_keras" %in% names(sys$modules)) register()
+  }
+  setHook("reticulate::keras::load", function(...) register())
+  setHook("reticulate::tf_keras::load", function(...) register())
 }
 
 #' Install the Python packages the schedule needs

@@ -17,6 +17,37 @@ def _numpy_dtype(name):
 
 
 _INF = float("inf")
+# From here up every float64 is even, and the quotient is taken as it is.
+_WHOLE_FLOAT64 = 2.0**53
+_DEKKER_SPLITTER = 134217729.0  # 2**27 + 1
+
+
+def _split(x):
+    t = _DEKKER_SPLITTER * x
+    hi = t - (t - x)
+    return hi, x - hi
+
+
+def _floor_quotient(steps, decay_steps):
+    """floor(steps / decay_steps), exact for float64 steps below 2**53.
+
+    The rounded quotient's floor is either the true floor or one above it,
+    since whole numbers below 2**53 are floats: it is one above exactly when
+    k * decay_steps exceeds the step, which Dekker's error-free product
+    decides without rounding. The R package computes the same, operation for
+    operation, so R and Python agree to the bit (R's own %/% differs between
+    R versions, and numpy's floor_divide is not exact for every input).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        quotient = steps / decay_steps
+        k = np.floor(quotient)
+        product = k * decay_steps
+        k_hi, k_lo = _split(k)
+        d_hi, d_lo = _split(np.float64(decay_steps))
+        error = ((k_hi * d_hi - product) + k_hi * d_lo + k_lo * d_hi) + k_lo * d_lo
+        over = (product > steps) | ((product == steps) & (error > 0))
+    return k - (over & (quotient < _WHOLE_FLOAT64))
+
 
 # Output dtypes for which a Python float carries every value exactly.
 _PY_FLOAT_DTYPES = ("float32", "float64")
@@ -142,7 +173,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             if type(step) is int and self._whole_decay_steps is not None:
                 p = float(step // self._whole_decay_steps)
             else:
-                p = float(np.floor_divide(float(step), self.decay_steps))
+                p = float(_floor_quotient(np.float64(step), self.decay_steps))
         else:
             p = float(step) / self.decay_steps
         return self.initial_learning_rate / (p * self.decay_rate + 1.0)
@@ -172,7 +203,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
                 whole = steps.astype(np.int64, copy=False) // self._whole_decay_steps
                 p = whole.astype(np.float64)
             else:
-                p = np.floor_divide(steps.astype(np.float64), self.decay_steps)
+                p = _floor_quotient(steps.astype(np.float64), self.decay_steps)
         else:
             # astype then an in-place divide: cheaper than a ufunc that casts
             # on the fly, and a copy, so the caller's array stays as it was.
@@ -195,10 +226,18 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
                 "float64",
             )
         elif self.staircase:
-            # floor(s / d) as numpy's floor_divide computes it: s - mod(s, d)
-            # is an exact multiple of d, so rounding the quotient is exact.
+            # Float steps with a fractional decay_steps never come from an
+            # optimizer. The floor here goes through mod(s, d), which is
+            # exact, and agrees with _floor_quotient unless s - mod(s, d)
+            # rounds (steps near 2**53); Dekker's split is not used in traced
+            # code because compilers may fuse it into a multiply-add.
             s = ops.cast(step, "float64")
-            p = ops.round((s - ops.mod(s, self.decay_steps)) / self.decay_steps)
+            quotient = s / self.decay_steps
+            p = ops.where(
+                quotient >= _WHOLE_FLOAT64,
+                quotient,
+                ops.round((s - ops.mod(s, self.decay_steps)) / self.decay_steps),
+            )
         else:
             p = ops.cast(step, "float64") / self.decay_steps
         p = p * self.decay_rate + 1.0

@@ -36,3 +36,42 @@ def run_python(code, env=None, timeout=300):
     if result.returncode != 0:
         pytest.fail(f"subprocess failed:\n{result.stdout}\n{result.stderr[-4000:]}")
     return result.stdout
+
+
+@pytest.fixture(scope="session")
+def embedded_r():
+    """R embedded in this Python process once, with inversetimedecay loaded.
+
+    reticulate inside it attaches to this same interpreter, so R and Python
+    share one Keras. Skips, with the reason, where R, rpy2 or the R package
+    is missing.
+    """
+    os.environ.setdefault("RETICULATE_PYTHON", sys.executable)
+    os.environ.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
+    try:
+        import rpy2.robjects as robjects
+        from rpy2.robjects.packages import PackageNotInstalledError, importr
+    except Exception as error:  # ImportError, or R itself failing to start
+        pytest.skip(f"rpy2 or R is not available: {error}")
+    try:
+        package = importr("inversetimedecay")
+    except PackageNotInstalledError:
+        pytest.skip("the R package inversetimedecay is not installed (make setup)")
+    return robjects, package
+
+
+def run_r(code, args=(), timeout=600):
+    """Runs R code with Rscript, on this interpreter's Python; returns stdout."""
+    import shutil
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript is not installed")
+    env = dict(os.environ, RETICULATE_PYTHON=sys.executable, TF_CPP_MIN_LOG_LEVEL="3")
+    env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
+    result = subprocess.run(
+        ["Rscript", "-e", code, *args], capture_output=True, text=True, env=env,
+        timeout=timeout, cwd=REPO,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"Rscript failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return result.stdout
