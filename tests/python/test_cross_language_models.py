@@ -1,0 +1,113 @@
+"""A model trained with the schedule crosses between R and Python and trains
+on with the learning rate the schedule gives at the restored step."""
+
+import json
+
+import numpy as np
+
+from conftest import exact_rate, run_python, run_r
+
+# iris, 150 rows, batch 30: 5 steps an epoch. One epoch and two more steps
+# make 7, not a multiple of the epoch.
+R_TRAIN_AND_SAVE = r"""
+args <- commandArgs(trailingOnly = TRUE)
+library(inversetimedecay)
+keras <- reticulate::import("keras")
+keras$utils$set_random_seed(5L)
+x <- reticulate::np_array(as.matrix(iris[, 1:4]), dtype = "float32")
+y <- reticulate::np_array(as.integer(iris$Species) - 1L, dtype = "int32")
+s <- learning_rate_schedule_inverse_time_decay(0.2, 3, 0.5)
+model <- keras$Sequential(list(keras$Input(shape = list(4L)),
+                               keras$layers$Dense(3L, activation = "softmax")))
+model$compile(optimizer = keras$optimizers$SGD(learning_rate = s),
+              loss = "sparse_categorical_crossentropy")
+model$fit(x, y, batch_size = 30L, epochs = 1L, verbose = 0L)
+model$fit(reticulate::py_eval("lambda a: a[:60]")(x), reticulate::py_eval("lambda a: a[:60]")(y),
+          batch_size = 30L, epochs = 1L, verbose = 0L)
+model$save(args[[1]])
+cat(sprintf("R_RESULT %d %.17g\n", model$optimizer$iterations$numpy(),
+            as.numeric(model$optimizer$learning_rate$numpy())))
+"""
+
+PYTHON_LOAD_AND_TRAIN = r"""
+import json, sys
+import numpy as np
+import keras
+import inverse_time_decay
+from inverse_time_decay.demo import load_iris
+model = keras.saving.load_model(sys.argv[1])
+optimizer = model.optimizer
+out = {"type": type(optimizer._learning_rate).__name__,
+       "config": optimizer._learning_rate.get_config(),
+       "restored": int(optimizer.iterations.numpy()), "rates": []}
+x, y = load_iris()
+record = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda b, logs: out["rates"].append(
+    [int(optimizer.iterations.numpy()), float(optimizer.learning_rate)]))
+model.fit(x, y, batch_size=30, epochs=1, verbose=0, callbacks=[record])
+print(json.dumps(out))
+"""
+
+
+def test_r_trained_model_trains_on_in_python(tmp_path):
+    path = str(tmp_path / "from_r.keras")
+    out = run_r(R_TRAIN_AND_SAVE, args=[path])
+    line = next(l for l in out.splitlines() if l.startswith("R_RESULT"))
+    step, rate = int(line.split()[1]), float(line.split()[2])
+    assert step == 7
+    assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, 7))))
+    code = "import sys; sys.argv = ['x', %r]\n" % path + PYTHON_LOAD_AND_TRAIN
+    result = json.loads(run_python(code).strip().splitlines()[-1])
+    assert result["type"] == "InverseTimeDecay"
+    assert result["config"]["initial_learning_rate"] == 0.2
+    assert result["restored"] == 7
+    assert [s for s, _ in result["rates"]] == list(range(7, 12))
+    for step, rate in result["rates"]:
+        assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, step))))
+
+
+PYTHON_TRAIN_AND_SAVE = r"""
+import sys
+import keras
+from inverse_time_decay import InverseTimeDecay
+from inverse_time_decay.demo import load_iris
+keras.utils.set_random_seed(6)
+x, y = load_iris()
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=InverseTimeDecay(0.05, 2, 1.0, staircase=True)),
+              loss="sparse_categorical_crossentropy")
+model.fit(x, y, batch_size=50, epochs=1, verbose=0)
+model.fit(x[:50], y[:50], batch_size=50, epochs=1, verbose=0)
+model.save(sys.argv[1])
+print(int(model.optimizer.iterations.numpy()))
+"""
+
+R_LOAD_AND_TRAIN = r"""
+args <- commandArgs(trailingOnly = TRUE)
+library(inversetimedecay)
+keras <- reticulate::import("keras")
+model <- keras$saving$load_model(args[[1]])
+optimizer <- model$optimizer
+cat(sprintf("R_TYPE %s\n", class(optimizer$`_learning_rate`)[[1]]))
+cat(sprintf("R_RESTORED %d\n", optimizer$iterations$numpy()))
+x <- reticulate::np_array(as.matrix(iris[, 1:4]), dtype = "float32")
+y <- reticulate::np_array(as.integer(iris$Species) - 1L, dtype = "int32")
+record <- keras$callbacks$LambdaCallback(on_train_batch_begin = function(batch, logs) {
+  cat(sprintf("R_RATE %d %.17g\n", optimizer$iterations$numpy(),
+              as.numeric(optimizer$learning_rate$numpy())))
+})
+model$fit(x, y, batch_size = 50L, epochs = 1L, verbose = 0L, callbacks = list(record))
+"""
+
+
+def test_python_trained_model_trains_on_in_r(tmp_path):
+    path = str(tmp_path / "from_python.keras")
+    saved_step = int(run_python("import sys; sys.argv = ['x', %r]\n" % path + PYTHON_TRAIN_AND_SAVE).split()[-1])
+    assert saved_step == 4
+    out = run_r(R_LOAD_AND_TRAIN, args=[path])
+    lines = out.splitlines()
+    assert "R_TYPE inverse_time_decay.schedule.InverseTimeDecay" in lines
+    assert "R_RESTORED 4" in lines
+    rates = [(int(l.split()[1]), float(l.split()[2])) for l in lines if l.startswith("R_RATE")]
+    assert [s for s, _ in rates] == [4, 5, 6]
+    for step, rate in rates:
+        assert rate == float(np.float32(float(exact_rate(0.05, 2, 1.0, step, staircase=True))))
