@@ -13,7 +13,7 @@ STAMPS := $(CURDIR)/.setup
 BUILD := $(CURDIR)/build
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
-	r-cran-roxygen2 r-cran-callr r-cran-png
+	r-cran-roxygen2 r-cran-callr r-cran-png r-cran-pkgbuild
 
 # R and reticulate use the project's own Python; R finds the package in .Rlib.
 export RETICULATE_PYTHON := $(PY)
@@ -21,7 +21,7 @@ export R_LIBS := $(RLIB)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) \
+R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
 
 .PHONY: setup demo test test-python test-r check bench docs clean

@@ -132,6 +132,7 @@
 #' history <- model$fit(x, y, epochs = 5L, verbose = 0L)
 #' step <- model$optimizer$iterations$numpy()
 #' learning_rate_fn(step)
+#' @useDynLib inversetimedecay, .registration = TRUE
 learning_rate_schedule_inverse_time_decay <- function(
     initial_learning_rate,
     decay_steps,
@@ -218,58 +219,28 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
   keras_schedule(x)
 }
 
-# The rates at `step`, computed in R in the same float64 operations as the
-# Python class (numpy_values), then rounded once to float32 where that is the
-# schedule's dtype; so R and Python agree to the bit.
+# The rates at `step`, computed in C (src/schedule.c) with the same float64
+# operations as the Python class (numpy_values), then rounded once to float32
+# where that is the schedule's dtype; so R and Python agree to the bit.
 schedule_values <- function(params, step, python = NULL) {
-  check_steps(step)
+  if (!is.numeric(step) || is.factor(step)) {
+    abort_argument("step", sprintf("must be numeric, not %s", type_name(step)), step)
+  }
+  if (!is.integer(step)) step <- as.double(step)
   if (!params$dtype %in% c("float32", "float64")) {
-    # float16 and bfloat16 have no R type: Python rounds, float64 crosses.
+    # float16 and bfloat16 have no R type: Python checks and rounds, float64
+    # crosses.
     as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
     return(as.vector(as_float64(python, reticulate::np_array(step))))
   }
-  if (any(is.infinite(step))) {
-    abort_argument("step", "must be finite", step[is.infinite(step)][[1L]])
-  }
-  decay_steps <- params$decay_steps
-  p <- if (params$staircase) floor_quotient(step, decay_steps) else step / decay_steps
-  values <- params$initial_learning_rate / (p * params$decay_rate + 1)
-  values <- as.vector(values, "double")
-  if (params$dtype == "float32") round_to_float32(values) else values
-}
-
-# floor(step / decay_steps), exact below 2^53: the same operations as the
-# Python class's _floor_quotient, so the two agree to the bit. The rounded
-# quotient's floor is the true floor or one above it; it is one above exactly
-# when k * decay_steps exceeds the step, decided by Dekker's error-free
-# product. (R's own %/% is computed differently in different R versions.)
-floor_quotient <- function(step, decay_steps) {
-  step <- as.double(step)
-  decay_steps <- as.double(decay_steps)
-  quotient <- step / decay_steps
-  k <- floor(quotient)
-  product <- k * decay_steps
-  k_split <- dekker_split(k)
-  d_split <- dekker_split(decay_steps)
-  error <- ((k_split$hi * d_split$hi - product) + k_split$hi * d_split$lo +
-    k_split$lo * d_split$hi) + k_split$lo * d_split$lo
-  over <- (product > step) | ((product == step) & (error > 0))
-  over <- over & (quotient < 2^53)
-  over[is.na(over)] <- FALSE
-  k - over
-}
-
-dekker_split <- function(x) {
-  t <- 134217729 * x
-  hi <- t - (t - x)
-  list(hi = hi, lo = x - hi)
-}
-
-# Round-to-nearest float32, as numpy's astype("float32") does: a C cast.
-round_to_float32 <- function(x) {
-  rounded <- readBin(
-    writeBin(x, raw(), size = 4L), "double", n = length(x), size = 4L
+  values <- .Call(
+    inversetimedecay_values, step, params$initial_learning_rate,
+    as.double(params$decay_steps), params$decay_rate, params$staircase,
+    params$dtype == "float32"
   )
-  if (anyNA(x)) rounded[is.na(x)] <- NA_real_
-  rounded
+  if (length(values) == 1L && !is.na(values) && values < 0) {
+    value <- step[[-values]]  # the C code stopped at this step
+    abort_argument("step", if (is.finite(value)) "must be >= 0" else "must be finite", value)
+  }
+  values
 }

@@ -1,32 +1,40 @@
 # The Python side: the bundled module, imported lazily, and the bridge for
 # Python errors.
 
-# Set in .onLoad; a delay-loaded module, so library() starts no Python.
-inverse_time_decay <- NULL
+# The Python module, imported on first use. reticulate's guide imports with
+# delay_load in .onLoad, but calling reticulate there loads its namespace,
+# about 1 s here, and library(inversetimedecay) must take well under that:
+# so neither the module nor reticulate is touched until Keras is needed.
+.python <- new.env(parent = emptyenv())
+
+# The Python source ships inside the R package (inst/python), so the
+# installed package finds it even where the user never ran pip on it.
+python_path <- function() {
+  system.file("python", package = "inversetimedecay")
+}
+
+python_module <- function() {
+  if (is.null(.python$module)) {
+    .python$module <- reticulate::import_from_path("inverse_time_decay", path = python_path())
+  }
+  .python$module
+}
 
 .onLoad <- function(libname, pkgname) {
-  # The Python source ships inside the R package (inst/python), so the
-  # installed package finds it even where the user never ran pip.
-  path <- system.file("python", package = pkgname, lib.loc = libname)
-  inverse_time_decay <<- reticulate::import_from_path(
-    "inverse_time_decay", path = path, delay_load = TRUE
-  )
   # A model saved with this schedule loads only once the class is registered
-  # with Keras, so import the module as soon as Keras is: now, if Python is up
-  # and Keras already imported, else from reticulate's load hook for keras.
-  # Neither starts Python.
-  register <- function() {
-    tryCatch(reticulate::py_module_available("keras") && {
-      reticulate::import_from_path("inverse_time_decay", path = path)
-      TRUE
-    }, error = function(e) FALSE)
+  # with Keras, so the module is imported as soon as Keras is: from
+  # reticulate's load hook for keras (base R's setHook, which loads nothing),
+  # or now if reticulate already runs a Python that has imported Keras.
+  register <- function(...) {
+    tryCatch(python_module(), error = function(e) NULL)
+    invisible()
   }
-  if (reticulate::py_available(initialize = FALSE)) {
-    sys <- reticulate::import("sys")
-    if ("keras" %in% names(sys$modules) || "tf_keras" %in% names(sys$modules)) register()
+  setHook("reticulate::keras::load", register)
+  setHook("reticulate::tf_keras::load", register)
+  if (isNamespaceLoaded("reticulate") && reticulate::py_available(initialize = FALSE)) {
+    modules <- names(reticulate::import("sys")$modules)
+    if (any(c("keras", "tf_keras") %in% modules)) register()
   }
-  setHook("reticulate::keras::load", function(...) register())
-  setHook("reticulate::tf_keras::load", function(...) register())
 }
 
 #' Install the Python packages the schedule needs

@@ -22,7 +22,7 @@ keras_schedule <- function(x, call = sys.call()) {
   env <- environment(x)
   if (is.null(env$python)) {
     env$python <- with_python_errors(
-      do.call(inverse_time_decay$InverseTimeDecay, env$python_args),
+      do.call(python_module()$InverseTimeDecay, env$python_args),
       call = call
     )
   }

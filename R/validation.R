@@ -114,17 +114,3 @@ type_name <- function(value) {
     paste("an object of class", class(value)[[1L]])
   }
 }
-
-# Steps given to a schedule from R: numbers, NA allowed (they give NA).
-check_steps <- function(step) {
-  if (!is.numeric(step) || is.factor(step)) {
-    abort_argument(
-      "step", sprintf("must be numeric, not %s", type_name(step)), step
-    )
-  }
-  negative <- which(step < 0)
-  if (length(negative)) {
-    abort_argument("step", "must be >= 0", step[[negative[[1L]]]])
-  }
-  step
-}

@@ -1,0 +1,90 @@
+# The R figures, measured side by side with the route an R user has today:
+# Keras's own class through reticulate. Prints one "ROW" line per figure:
+#   ROW <figure> <this package> <keras route> <floor> <unit>
+# Run by bench/run.py (make bench), which tabulates them. `--smoke` makes
+# every loop tiny: it checks that the script runs, not how fast.
+args <- commandArgs(trailingOnly = TRUE)
+smoke <- "--smoke" %in% args
+reps <- if (smoke) 1L else 7L
+scale <- if (smoke) 0.01 else 1
+
+suppressMessages(library(inversetimedecay))
+
+median_time <- function(fun, loops) {
+  times <- numeric(reps)
+  for (r in seq_len(reps)) {
+    start <- proc.time()[["elapsed"]]
+    for (i in seq_len(loops)) fun()
+    times[r] <- (proc.time()[["elapsed"]] - start) / loops
+  }
+  median(times)
+}
+
+# Interleaves the contenders round by round, so that the machine's noise
+# falls on all of them alike; returns the median time of each.
+side_by_side <- function(funs, loops) {
+  for (f in funs) f()  # warm up
+  times <- matrix(NA_real_, reps, length(funs))
+  for (r in seq_len(reps)) {
+    for (j in seq_along(funs)) {
+      start <- proc.time()[["elapsed"]]
+      for (i in seq_len(loops)) funs[[j]]()
+      times[r, j] <- (proc.time()[["elapsed"]] - start) / loops
+    }
+  }
+  apply(times, 2L, median)
+}
+
+row <- function(figure, values, unit) {
+  cat(sprintf("ROW %s %.6g %.6g %.6g %s\n", figure, values[[1]], values[[2]], values[[3]], unit))
+}
+
+ours <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
+keras <- reticulate::import("keras")
+np <- reticulate::import("numpy", convert = FALSE)
+builtin <- keras$optimizers$schedules$InverseTimeDecay(0.1, 1, 0.5)
+n <- as.integer(1e6 * scale)
+steps <- 0:(n - 1L)
+
+stopifnot(identical(
+  ours(0:10),
+  as.numeric(builtin(reticulate::np_array(0:10))$numpy())
+))
+
+curve <- side_by_side(list(
+  function() ours(steps),
+  function() as.numeric(builtin(np$arange(n))$numpy()),
+  function() 0.1 / (1 + 0.5 * steps / 1)
+), loops = if (smoke) 1L else 5L)
+row("r_curve_1e6", curve * 1e3, "ms")
+
+one <- side_by_side(list(
+  function() ours(5L),
+  function() as.numeric(builtin(5L)$numpy()),
+  function() 0.1 / (1 + 0.5 * 5L / 1)
+), loops = as.integer(2000 * scale) + 1L)
+row("r_one_step", one * 1e6, "us")
+
+# Fresh R processes: library() alone, and a session to its first printed
+# curve. The keras route's session imports Keras (and TensorFlow) first.
+rscript <- file.path(R.home("bin"), "Rscript")
+fresh <- function(code) {
+  function() system2(rscript, c("-e", shQuote(code)), stdout = FALSE, stderr = FALSE)
+}
+startup <- side_by_side(list(
+  fresh("library(inversetimedecay); stopifnot(!reticulate::py_available())"),
+  fresh("invisible(reticulate::import('keras'))"),
+  fresh("NULL")
+), loops = 1L)
+row("r_library", startup, "s")
+
+first_curve <- side_by_side(list(
+  fresh("library(inversetimedecay); print(learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5))"),
+  fresh(paste(
+    "k <- reticulate::import('keras');",
+    "s <- k$optimizers$schedules$InverseTimeDecay(0.1, 1, 0.5);",
+    "print(as.numeric(s(reticulate::np_array(0:4))$numpy()))"
+  )),
+  fresh("print(0.1 / (1 + 0.5 * (0:4)))")
+), loops = 1L)
+row("r_first_curve", first_curve, "s")

@@ -1,0 +1,112 @@
+/* The schedule's rates over a vector of steps, for the R package.
+ *
+ * The same float64 operations, in the same order, as the Python class's
+ * numpy path (inverse_time_decay/schedule.py: numpy_values, _floor_quotient),
+ * then one rounding to float32 where that is the schedule's dtype: so R and
+ * Python agree to the bit. No multiply may be fused with an add into one
+ * multiply-add here, which would round differently (and break Dekker's
+ * split): contraction is switched off for this file's functions, which
+ * keeps the loops vectorizable (`volatile` temporaries cost ~2x).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#define NO_CONTRACTION
+#elif defined(__GNUC__)
+#define NO_CONTRACTION __attribute__((optimize("fp-contract=off")))
+#else
+#pragma STDC FP_CONTRACT OFF
+#define NO_CONTRACTION
+#endif
+
+#define DEKKER_SPLITTER 134217729.0 /* 2^27 + 1 */
+#define WHOLE_FLOAT64 9007199254740992.0 /* 2^53 */
+
+NO_CONTRACTION static inline void split(double x, double *hi, double *lo) {
+  double t = DEKKER_SPLITTER * x;
+  *hi = t - (t - x);
+  *lo = x - *hi;
+}
+
+/* floor(step / decay_steps), exact below 2^53: see _floor_quotient. */
+NO_CONTRACTION static inline double floor_quotient(double step, double decay_steps,
+                             double d_hi, double d_lo) {
+  double quotient = step / decay_steps;
+  double k = floor(quotient);
+  double product = k * decay_steps;
+  double k_hi, k_lo;
+  split(k, &k_hi, &k_lo);
+  double error = ((k_hi * d_hi - product) + k_hi * d_lo + k_lo * d_hi) + k_lo * d_lo;
+  int over = (product > step) || (product == step && error > 0);
+  return (over && quotient < WHOLE_FLOAT64) ? k - 1.0 : k;
+}
+
+NO_CONTRACTION static inline double rate(double p, double initial_learning_rate,
+                                        double decay_rate) {
+  double denominator = p * decay_rate + 1.0;
+  return initial_learning_rate / denominator;
+}
+
+/* The rates at `step` (an integer or double vector). A step that is neither
+ * NA nor a finite number >= 0 stops the loop: the result is then the
+ * negated 1-based index of that step, a length-one vector no rate can be,
+ * for the R side to raise a classed error with. Checking inside the loop
+ * saves a pass over the steps. */
+NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rate_,
+                             SEXP decay_steps_, SEXP decay_rate_,
+                             SEXP staircase_, SEXP float32_) {
+  R_xlen_t n = XLENGTH(step);
+  double initial_learning_rate = asReal(initial_learning_rate_);
+  double decay_steps = asReal(decay_steps_);
+  double decay_rate = asReal(decay_rate_);
+  int staircase = asLogical(staircase_);
+  int float32 = asLogical(float32_);
+  int whole_decay_steps = decay_steps == floor(decay_steps) && decay_steps <= 2147483647.0;
+  double d_hi, d_lo;
+  split(decay_steps, &d_hi, &d_lo);
+
+  SEXP out = PROTECT(allocVector(REALSXP, n));
+  double *o = REAL(out);
+  int is_integer = TYPEOF(step) == INTSXP;
+  const int *si = is_integer ? INTEGER(step) : NULL;
+  const double *sd = is_integer ? NULL : REAL(step);
+  int64_t whole = (int64_t) decay_steps;
+
+  for (R_xlen_t i = 0; i < n; i++) {
+    double p;
+    if (is_integer) {
+      if (si[i] == NA_INTEGER) { o[i] = NA_REAL; continue; }
+      if (si[i] < 0) { UNPROTECT(1); return ScalarReal(-((double) i + 1)); }
+      if (staircase && whole_decay_steps) {
+        p = (double) ((int64_t) si[i] / whole); /* exact integer division */
+      } else if (staircase) {
+        p = floor_quotient((double) si[i], decay_steps, d_hi, d_lo);
+      } else {
+        p = (double) si[i] / decay_steps;
+      }
+    } else {
+      if (ISNAN(sd[i])) { o[i] = sd[i]; continue; }  /* NA stays NA */
+      if (sd[i] < 0 || !R_FINITE(sd[i])) { UNPROTECT(1); return ScalarReal(-((double) i + 1)); }
+      p = staircase ? floor_quotient(sd[i], decay_steps, d_hi, d_lo) : sd[i] / decay_steps;
+    }
+    double value = rate(p, initial_learning_rate, decay_rate);
+    o[i] = float32 ? (double) (float) value : value;
+  }
+  UNPROTECT(1);
+  return out;
+}
+
+static const R_CallMethodDef call_methods[] = {
+  {"inversetimedecay_values", (DL_FUNC) &inversetimedecay_values, 6},
+  {NULL, NULL, 0}
+};
+
+void R_init_inversetimedecay(DllInfo *dll) {
+  R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+}
