@@ -15,6 +15,7 @@ test_that("library() starts no Python", {
     s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
     s(0:10)
     print(s)
+    grDevices::pdf(NULL)  # no Rplots.pdf left behind
     plot(s, steps = 0:10)
     # Not even reticulate's namespace is loaded: it alone takes ~1 s.
     reticulate_loaded <- isNamespaceLoaded("reticulate")
