@@ -72,7 +72,7 @@ fresh <- function(code) {
   function() system2(rscript, c("-e", shQuote(code)), stdout = FALSE, stderr = FALSE)
 }
 startup <- side_by_side(list(
-  fresh("library(inversetimedecay); stopifnot(!reticulate::py_available())"),
+  fresh("library(inversetimedecay); stopifnot(!isNamespaceLoaded('reticulate'))"),
   fresh("invisible(reticulate::import('keras'))"),
   fresh("NULL")
 ), loops = 1L)

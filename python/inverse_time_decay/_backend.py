@@ -113,9 +113,13 @@ def concrete_steps(step):
         step = step.value
     module = type(step).__module__
     if module.startswith("tensorflow"):
-        if sys.modules["tensorflow"].executing_eagerly():
-            return step.numpy()
-        return None
+        if not sys.modules["tensorflow"].executing_eagerly():
+            return None
+        read = getattr(step, "value", None)
+        if callable(read):
+            # A tf.Variable: value() reads it about twice as fast as numpy().
+            step = read()
+        return step.numpy()
     if module.startswith("jax"):
         import jax
 

@@ -1,0 +1,105 @@
+"""The Python figures, each measured side by side with Keras's built-in
+InverseTimeDecay and a floor, in one run. Prints one line per figure:
+
+    ROW <figure> <this package> <keras built-in> <floor> <unit> [spread]
+
+bench/run.py (make bench) tabulates them. `--smoke` shrinks every loop: it
+checks that the script runs, not how fast anything is.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from inverse_time_decay import InverseTimeDecay  # noqa: E402
+
+SMOKE = "--smoke" in sys.argv
+REPS = 1 if SMOKE else 7
+
+
+def side_by_side(functions, loops):
+    """Median seconds per call of each function, measured round by round."""
+    for function in functions:
+        function()
+    times = [[] for _ in functions]
+    for _ in range(REPS):
+        for index, function in enumerate(functions):
+            start = time.perf_counter()
+            for _ in range(loops):
+                function()
+            times[index].append((time.perf_counter() - start) / loops)
+    return [statistics.median(t) for t in times]
+
+
+def row(figure, values, unit, spread=""):
+    print(f"ROW {figure} {values[0]:.6g} {values[1]:.6g} {values[2]:.6g} {unit} {spread}".rstrip())
+    sys.stdout.flush()
+
+
+ours = InverseTimeDecay(0.1, 1, 0.5)
+builtin = keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)
+
+loops = 20 if SMOKE else 2000
+row("py_eager_scalar", [t * 1e6 for t in side_by_side(
+    [lambda: ours(5), lambda: builtin(5), lambda: tf.constant(0.1)], loops)], "us")
+
+iterations = keras.Variable(5, dtype="int64", trainable=False)  # as optimizer.iterations
+row("py_eager_variable", [t * 1e6 for t in side_by_side(
+    [lambda: ours(iterations), lambda: builtin(iterations), lambda: tf.constant(0.1)], loops)], "us")
+
+n = 10_000 if SMOKE else 1_000_000
+steps = np.arange(n)
+curve_loops = 2 if SMOKE else 20
+row("py_curve_1e6_numpy", [t * 1e3 for t in side_by_side(
+    [lambda: ours.numpy_values(steps), lambda: builtin(steps), lambda: 0.1 / (1 + 0.5 * steps / 1.0)],
+    curve_loops)], "ms")
+row("py_curve_1e6_tensor", [t * 1e3 for t in side_by_side(
+    [lambda: ours(steps), lambda: builtin(steps), lambda: 0.1 / (1 + 0.5 * steps / 1.0)],
+    curve_loops)], "ms")
+
+
+def fit_model(learning_rate):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input(shape=(32,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1),
+    ])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    return model
+
+
+rng = np.random.default_rng(0)
+samples = 1024 if SMOKE else 16384
+x = rng.normal(size=(samples, 32)).astype("float32")
+y = rng.normal(size=(samples, 1)).astype("float32")
+batch = 64
+models = {
+    "ours": fit_model(InverseTimeDecay(0.01, 10, 0.5)),
+    "builtin": fit_model(keras.optimizers.schedules.InverseTimeDecay(0.01, 10, 0.5)),
+    "constant": fit_model(0.01),
+}
+for model in models.values():  # compile and warm up
+    model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+throughput = {name: [] for name in models}
+for _ in range(2 if SMOKE else 7):
+    for name, model in models.items():  # interleaved, so noise falls alike
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+        throughput[name].append((samples // batch) / (time.perf_counter() - start))
+
+
+def spread(values):
+    return f"[{min(values):.0f}-{max(values):.0f}]"
+
+
+medians = {name: statistics.median(values) for name, values in throughput.items()}
+row("py_fit_vs_builtin", [medians["ours"], medians["builtin"], medians["constant"]], "steps/s",
+    f"ours {spread(throughput['ours'])} builtin {spread(throughput['builtin'])} "
+    f"constant {spread(throughput['constant'])}")

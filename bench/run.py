@@ -1,0 +1,107 @@
+"""Runs the benchmarks (python_bench.py, r_bench.R) and prints one table.
+
+    python bench/run.py            # make bench: the full run, ~5 minutes
+    python bench/run.py --smoke    # tiny loops: checks the scripts run
+
+Every figure is measured side by side in one run: this package, Keras's
+built-in InverseTimeDecay (from R: through reticulate, the route an R user
+has today), and a floor (plain numpy or R arithmetic, a bare tf.constant, or
+a bare R start). The table is also written as Markdown to bench/results.md
+(build/bench-smoke.md for a smoke run). These are measurements, not tests:
+nothing here fails on a slow machine.
+"""
+
+import datetime
+import os
+import platform
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+# figure: (label, how the ratio is formed, target text, target test)
+FIGURES = {
+    "py_eager_scalar": ("Python: eager call, Python int step (µs)", "builtin/ours", "≥ 20× faster", lambda r: r >= 20),
+    "py_eager_variable": ("Python: eager call, optimizer iteration variable (µs)", "builtin/ours", "≥ 5× faster", lambda r: r >= 5),
+    "py_curve_1e6_numpy": ("Python: 1e6-step curve, numpy array out (ms)", "ours/floor", "≤ 1.5× numpy", lambda r: r <= 1.5),
+    "py_curve_1e6_tensor": ("Python: 1e6-step curve, tensor out (ms)", "ours/floor", "(≤ 1.5× numpy)", lambda r: r <= 1.5),
+    "py_fit_vs_builtin": ("Python: fit throughput vs built-in schedule (steps/s)", "ours/builtin", "≥ 0.98", lambda r: r >= 0.98),
+    "py_fit_vs_constant": ("Python: fit throughput vs constant rate (steps/s)", "ours/floor", "≥ 0.97", lambda r: r >= 0.97),
+    "r_curve_1e6": ("R: 1e6-step curve into an R vector (ms)", "builtin/ours", "≤ 10 ms", None),
+    "r_one_step": ("R: one step to an R number (µs)", "builtin/ours", "≤ 50 µs", None),
+    "r_library": ("R: library(inversetimedecay), fresh R (s)", "builtin/ours", "≤ 0.3 s, no Python", None),
+    "r_first_curve": ("R: fresh R session to first printed curve (s)", "builtin/ours", "≤ 1 s", None),
+}
+ABSOLUTE = {"r_curve_1e6": 10.0, "r_one_step": 50.0, "r_library": 0.3, "r_first_curve": 1.0}
+
+
+def run(command, env):
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr[-4000:])
+        raise SystemExit(f"benchmark failed: {' '.join(command)}")
+    return [line.split()[1:] for line in result.stdout.splitlines() if line.startswith("ROW ")]
+
+
+def machine():
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(l.split(":", 1)[1].strip() for l in handle if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    versions = subprocess.run(
+        [sys.executable, "-c", "import tensorflow as tf, keras; print(tf.__version__, keras.__version__)"],
+        capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    ).stdout.split()
+    r_version = subprocess.run(["Rscript", "-e", "cat(R.version.string)"], capture_output=True, text=True).stdout
+    return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
+            f"TensorFlow {versions[0] if versions else '?'}, Keras {versions[1] if len(versions) > 1 else '?'}; {r_version}")
+
+
+def main():
+    smoke = "--smoke" in sys.argv
+    flags = ["--smoke"] if smoke else []
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", RETICULATE_PYTHON=sys.executable)
+    env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
+    rows = run([sys.executable, os.path.join(HERE, "python_bench.py"), *flags], env)
+    rows += run(["Rscript", os.path.join(HERE, "r_bench.R"), *flags], env)
+
+    table = []
+    for fields in rows:
+        name, ours, builtin, floor, unit = fields[0], *map(float, fields[1:4]), fields[4]
+        notes = " ".join(fields[5:])
+        entries = [(name, ours, builtin, floor)]
+        if name == "py_fit_vs_builtin":  # one run gives both fit ratios
+            entries.append(("py_fit_vs_constant", ours, builtin, floor))
+        for figure, a, b, c in entries:
+            label, ratio_kind, target, test = FIGURES[figure]
+            ratio = {"builtin/ours": b / a, "ours/floor": a / c, "ours/builtin": a / b}[ratio_kind]
+            met = ABSOLUTE[figure] >= a if figure in ABSOLUTE else test(ratio)
+            table.append((label, a, b, c, f"{ratio:.2f} ({ratio_kind})", target, "yes" if met else "NO", notes))
+
+    header = ("figure", "this package", "Keras built-in", "floor", "ratio", "target", "met")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, a, b, c, ratio, target, met, notes in table:
+        lines.append(f"| {label} | {a:.4g} | {b:.4g} | {c:.4g} | {ratio} | {target} | {met} |")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    fit_notes = [t[-1] for t in table if t[-1]]
+    text = "\n".join([
+        f"Measured {stamp}{' (smoke run: tiny loops, figures meaningless)' if smoke else ''} on: {machine()}.",
+        "Reproduce with `make bench`. Medians of interleaved repetitions; fit: 7 alternating epochs of each.",
+        "",
+        *lines,
+        "",
+        *(f"Fit throughput medians and [min-max]: {n}" for n in fit_notes[:1]),
+    ])
+    print(text)
+    out = os.path.join(REPO, "build", "bench-smoke.md") if smoke else os.path.join(HERE, "results.md")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as handle:
+        handle.write(text + "\n")
+    print(f"\nWritten to {os.path.relpath(out, REPO)}")
+
+
+if __name__ == "__main__":
+    main()
