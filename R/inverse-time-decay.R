@@ -142,13 +142,7 @@ learning_rate_schedule_inverse_time_decay <- function(
     name = NULL) {
   for (arg in c("initial_learning_rate", "decay_steps", "decay_rate")) {
     if (eval(call("missing", as.name(arg)))) {
-      stop(structure(
-        class = c("inversetimedecay_argument_error", "error", "condition"),
-        list(
-          message = sprintf("Argument `%s` is missing, with no default.", arg),
-          call = sys.call(), argument = arg
-        )
-      ))
+      stop(argument_error(arg, "is missing, with no default", call = sys.call()))
     }
   }
   dots <- check_dots(list(...))
@@ -212,11 +206,6 @@ new_schedule <- function(params, python_args) {
   schedule <- function(step) schedule_values(params, step, python)
   class(schedule) <- c("inversetimedecay_schedule", "function")
   schedule
-}
-
-#' @exportS3Method reticulate::r_to_py
-r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
-  keras_schedule(x)
 }
 
 # The rates at `step`, computed in C (src/schedule.c) with the same float64

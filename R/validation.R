@@ -2,11 +2,13 @@
 # `inversetimedecay_argument_error` condition (also `error`) that names the
 # argument and the value received, so callers can catch it by class.
 
+# Without `value` (a missing argument) the message has no "Received:" part.
 argument_error <- function(arg, problem, value, call = NULL) {
-  message <- sprintf(
-    "Argument `%s` %s. Received: %s = %s",
-    arg, problem, arg, describe_value(value)
-  )
+  message <- if (missing(value)) {
+    sprintf("Argument `%s` %s.", arg, problem)
+  } else {
+    sprintf("Argument `%s` %s. Received: %s = %s", arg, problem, arg, describe_value(value))
+  }
   structure(
     class = c("inversetimedecay_argument_error", "error", "condition"),
     list(message = message, call = call, argument = arg)
