@@ -1,4 +1,5 @@
-"""Runs the benchmarks (python_bench.py, r_bench.R) and prints one table.
+"""Runs the benchmarks (python_bench.py, r_bench.R) and prints one table,
+then the accuracy table of accuracy.py.
 
     python bench/run.py            # make bench: the full run, ~5 minutes
     python bench/run.py --smoke    # tiny loops: checks the scripts run
@@ -67,6 +68,10 @@ def main():
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
     rows = run([sys.executable, os.path.join(HERE, "python_bench.py"), *flags], env)
     rows += run(["Rscript", os.path.join(HERE, "r_bench.R"), *flags], env)
+    accuracy = subprocess.run(
+        [sys.executable, os.path.join(HERE, "accuracy.py"), *flags],
+        capture_output=True, text=True, env=env, cwd=REPO, check=True,
+    ).stdout.strip()
 
     table = []
     for fields in rows:
@@ -94,6 +99,10 @@ def main():
         *lines,
         "",
         *(f"Fit throughput medians and [min-max]: {n}" for n in fit_notes[:1]),
+        "",
+        "Accuracy against exact rational arithmetic (bench/accuracy.py):",
+        "",
+        accuracy,
     ])
     print(text)
     out = os.path.join(REPO, "build", "bench-smoke.md") if smoke else os.path.join(HERE, "results.md")
