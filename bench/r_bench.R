@@ -10,26 +10,19 @@ scale <- if (smoke) 0.01 else 1
 
 suppressMessages(library(inversetimedecay))
 
-median_time <- function(fun, loops) {
-  times <- numeric(reps)
-  for (r in seq_len(reps)) {
-    start <- proc.time()[["elapsed"]]
-    for (i in seq_len(loops)) fun()
-    times[r] <- (proc.time()[["elapsed"]] - start) / loops
-  }
-  median(times)
-}
-
 # Interleaves the contenders round by round, so that the machine's noise
 # falls on all of them alike; returns the median time of each.
+# `loops` may differ per contender, so that each timed block spans well over
+# proc.time()'s millisecond resolution.
 side_by_side <- function(funs, loops) {
+  loops <- rep_len(loops, length(funs))
   for (f in funs) f()  # warm up
   times <- matrix(NA_real_, reps, length(funs))
   for (r in seq_len(reps)) {
     for (j in seq_along(funs)) {
       start <- proc.time()[["elapsed"]]
-      for (i in seq_len(loops)) funs[[j]]()
-      times[r, j] <- (proc.time()[["elapsed"]] - start) / loops
+      for (i in seq_len(loops[[j]])) funs[[j]]()
+      times[r, j] <- (proc.time()[["elapsed"]] - start) / loops[[j]]
     }
   }
   apply(times, 2L, median)
@@ -62,7 +55,7 @@ one <- side_by_side(list(
   function() ours(5L),
   function() as.numeric(builtin(5L)$numpy()),
   function() 0.1 / (1 + 0.5 * 5L / 1)
-), loops = as.integer(2000 * scale) + 1L)
+), loops = as.integer(c(20000, 1000, 200000) * scale) + 1L)
 row("r_one_step", one * 1e6, "us")
 
 # Fresh R processes: library() alone, and a session to its first printed
