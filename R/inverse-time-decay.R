@@ -51,11 +51,11 @@
 #' ```
 #'
 #' # The R object
-#' The schedule is an R function of the step. Called from R, it computes the
-#' rates in R, without starting Python, exactly as the Python class does
+#' The schedule is an R function of the step. Called from R, it computes its
+#' rates itself (in C), without starting Python, exactly as the Python class does
 #' (float64 arithmetic rounded once to the schedule's dtype, float32 for R
 #' numbers), and returns a plain numeric vector. `NA` and `NaN` steps give
-#' `NA`; negative or non-numeric steps are an error. It prints, plots
+#' `NA`; negative, infinite or non-numeric steps are an error. It prints, plots
 #' ([plot()]) and converts to a data frame ([as.data.frame()]).
 #'
 #' Handed to Keras, through any optimizer's `learning_rate` or
@@ -99,7 +99,7 @@
 #'   +  <https://www.tensorflow.org/api_docs/python/tf/keras/optimizers/schedules/InverseTimeDecay>
 #'   +  <https://keras.io/api/optimizers/learning_rate_schedules/inverse_time_decay/>
 #'   +  [plot.inversetimedecay_schedule()] to draw the curve.
-#' @family learning rate schedules
+#' @family inverse time decay schedule
 #' @export
 #' @examples
 #' schedule <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)

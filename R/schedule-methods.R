@@ -13,7 +13,7 @@
 #' @param call The call to name in errors raised by Python.
 #' @returns A Python object inheriting from
 #'   `keras.optimizers.schedules.LearningRateSchedule`.
-#' @family learning rate schedules
+#' @family inverse time decay schedule
 #' @export
 keras_schedule <- function(x, call = sys.call()) {
   if (!inherits(x, "inversetimedecay_schedule")) {
@@ -99,7 +99,7 @@ print.inversetimedecay_schedule <- function(x, ...) {
 #' @param row.names,optional Unused; there for the generic.
 #' @returns `plot()`: the data frame of the curve, invisibly.
 #'   `as.data.frame()`: a data frame with columns `step` and `learning_rate`.
-#' @family learning rate schedules
+#' @family inverse time decay schedule
 #' @examples
 #' schedule <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
 #' plot(schedule, steps = 0:100)
