@@ -73,6 +73,12 @@ for staircase in (False, True):
         result[f"traces_{key}"] = len(traces)
         result[f"eager_tensor_{key}"] = to_list(schedule(tf.constant(STEPS, tf.int64)))
 
+# Scalar tensors of this backend as arguments: accepted, and they set the dtype.
+if not LEGACY:
+    tensor_rate = keras.ops.convert_to_tensor(0.1, dtype="float64" if backend != "jax" else "float32")
+    from_tensor = InverseTimeDecay(tensor_rate, keras.ops.convert_to_tensor(10), 0.5)
+    result["tensor_argument_dtype"] = [from_tensor.dtype, keras.backend.standardize_dtype(tensor_rate.dtype)]
+
 # An optimizer and a short fit.
 rng = np.random.default_rng(0)
 x = rng.normal(size=(64, 4)).astype("float32")

@@ -77,3 +77,10 @@ def test_fit_uses_it_and_the_model_reloads(probe):
         "staircase": False, "name": "InverseTimeDecay",
     }
     assert probe["restored_iterations"] == 8
+
+
+def test_backend_scalar_tensors_are_accepted_as_arguments(probe):
+    if probe["backend"] == "tf_keras":
+        pytest.skip("tf_keras has no keras.ops; tf tensors are covered in test_validation.py")
+    schedule_dtype, tensor_dtype = probe["tensor_argument_dtype"]
+    assert schedule_dtype == tensor_dtype

@@ -29,6 +29,8 @@ test_that("a 1e6-step curve is a plain numeric vector", {
   expect_length(values, 1e6)
   expect_null(attributes(values))
   expect_identical(values[1e6], as_float32(0.1 / (1 + 0.5 * 999999)))
+  expect_identical(s(as.double(0:999999)), values)
+  expect_identical(s(5), as_float32(0.1 / (1 + 0.5 * 5)))
 })
 
 test_that("NA steps give NA; negative, infinite and non-numeric steps are errors", {
