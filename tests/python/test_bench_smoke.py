@@ -19,8 +19,16 @@ def test_bench_smoke_pass_prints_every_row():
         capture_output=True, text=True, env=env, cwd=REPO, timeout=900,
     )
     assert result.returncode == 0, result.stderr[-4000:]
-    table = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    lines = result.stdout.splitlines()
+    start = lines.index(next(l for l in lines if l.startswith("| figure |")))
+    table = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        if not line.startswith("|---"):
+            table.append(line)
     assert len(table) == 1 + 10  # header and one row per figure
+    assert any(line.startswith("| accuracy probe |") for line in lines)
     for figure in ("eager call, Python int step", "optimizer iteration variable", "1e6-step curve",
                    "fit throughput", "one step to an R number", "library(inversetimedecay)",
                    "first printed curve"):

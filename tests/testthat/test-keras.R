@@ -116,3 +116,13 @@ test_that("keras3's and keras 2.15's optimizer_sgd() accept it", {
     "neither keras3 nor keras (R packages) is installed; CRAN is not reachable here"
   )
 })
+
+test_that("the Python module comes from inside the installed R package", {
+  skip_if_no_keras()
+  # Even where pip installed inverse_time_decay too (as in this project's
+  # .venv), the R package imports its own bundled copy.
+  python <- keras_schedule(learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5))
+  class_file <- reticulate::import("inspect")$getfile(reticulate::py_get_attr(python, "__class__"))
+  bundled <- normalizePath(system.file("python", package = "inversetimedecay"))
+  expect_true(startsWith(normalizePath(class_file), bundled))
+})
