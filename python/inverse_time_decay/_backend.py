@@ -18,7 +18,6 @@ LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in (
 )
 
 if LEGACY_KERAS:
-    import tensorflow as tf
     import tf_keras as keras
 
     BACKEND = "tensorflow"
