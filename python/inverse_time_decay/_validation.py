@@ -6,7 +6,6 @@ argument and the value received, in the style of Keras's own messages:
 """
 
 import math
-import numbers
 
 import numpy as np
 
@@ -29,21 +28,10 @@ def _as_numpy_scalar(name, value):
             f"Argument `{name}` must be a real number, not "
             f"{type(value).__name__}. {_received(name, value)}"
         )
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"Argument `{name}` must be a real number, not a boolean. "
-            f"{_received(name, value)}"
-        )
-    if isinstance(value, numbers.Number) and not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"Argument `{name}` must be a real number, not complex. "
-            f"{_received(name, value)}"
-        )
-    if isinstance(value, numbers.Real) and not isinstance(value, np.generic):
-        if isinstance(value, int) and abs(value) < 2**63:
-            return np.asarray(value)
-        return np.asarray(float(value))
-    array = _to_numpy(name, value)
+    number = value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+        number = float(value)  # beyond int64: numpy would make an object array
+    array = _to_numpy(name, number)
     if array.ndim != 0:
         raise ValueError(
             f"Argument `{name}` must be a scalar, but it has shape "
