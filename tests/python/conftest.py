@@ -1,5 +1,6 @@
 """Shared helpers: an exact rational reference, independent of the package."""
 
+import json
 import math
 import os
 import subprocess
@@ -26,16 +27,27 @@ def ulps(value, exact, dtype):
     return float(abs(Fraction(float(value)) - exact) / spacing)
 
 
-def run_python(code, env=None, timeout=300):
-    """Runs `code` in a fresh interpreter (a new Keras backend, a new process)."""
-    full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
+def _run(command, env, timeout):
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True,
-        env=full_env, timeout=timeout, cwd=REPO,
+        command, capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO,
     )
     if result.returncode != 0:
-        pytest.fail(f"subprocess failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+        pytest.fail(f"{command[0]} failed:\n{result.stdout}\n{result.stderr[-4000:]}")
     return result.stdout
+
+
+def run_python(code, env=None, timeout=300, args=()):
+    """Runs `code` in a fresh interpreter (a new Keras backend, a new process)."""
+    full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
+    return _run([sys.executable, "-c", code, *args], full_env, timeout)
+
+
+def run_probe(script, *args, env=None, timeout=600):
+    """Runs one of this folder's probe scripts; returns the JSON it prints last."""
+    full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
+    path = os.path.join(REPO, "tests", "python", script)
+    out = _run([sys.executable, path, *args], full_env, timeout)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="session")
@@ -68,10 +80,4 @@ def run_r(code, args=(), timeout=600):
         pytest.skip("Rscript is not installed")
     env = dict(os.environ, RETICULATE_PYTHON=sys.executable, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
-    result = subprocess.run(
-        ["Rscript", "-e", code, *args], capture_output=True, text=True, env=env,
-        timeout=timeout, cwd=REPO,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"Rscript failed:\n{result.stdout}\n{result.stderr[-4000:]}")
-    return result.stdout
+    return _run(["Rscript", "-e", code, *args], env, timeout)

@@ -1,7 +1,6 @@
 """Accuracy against exact rational arithmetic, and properties by hypothesis."""
 
 import math
-from fractions import Fraction
 
 import keras
 import numpy as np

@@ -1,15 +1,12 @@
 """Keras 3 on TensorFlow, JAX and PyTorch, and tf_keras (Keras 2), each in its
 own process: eager and compiled values, fit, save and load."""
 
-import json
-import os
 
 import numpy as np
 import pytest
 
-from conftest import REPO, exact_rate, run_python, ulps
+from conftest import exact_rate, run_probe, ulps
 
-PROBE = os.path.join(REPO, "tests", "python", "backend_probe.py")
 GENERATIONS = {
     "tensorflow": {"KERAS_BACKEND": "tensorflow"},
     "jax": {"KERAS_BACKEND": "jax"},
@@ -23,8 +20,7 @@ MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "tf_keras
 def probe(request):
     name = request.param
     pytest.importorskip(MODULES[name], reason=f"{MODULES[name]} is not installed")
-    out = run_python(open(PROBE).read(), env=GENERATIONS[name], timeout=600)
-    return json.loads(out.strip().splitlines()[-1])
+    return run_probe("backend_probe.py", env=GENERATIONS[name])
 
 
 def expected(staircase, steps):

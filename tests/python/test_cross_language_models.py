@@ -55,8 +55,7 @@ def test_r_trained_model_trains_on_in_python(tmp_path):
     step, rate = int(line.split()[1]), float(line.split()[2])
     assert step == 7
     assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, 7))))
-    code = "import sys; sys.argv = ['x', %r]\n" % path + PYTHON_LOAD_AND_TRAIN
-    result = json.loads(run_python(code).strip().splitlines()[-1])
+    result = json.loads(run_python(PYTHON_LOAD_AND_TRAIN, args=[path]).strip().splitlines()[-1])
     assert result["type"] == "InverseTimeDecay"
     assert result["config"]["initial_learning_rate"] == 0.2
     assert result["restored"] == 7
@@ -101,7 +100,7 @@ model$fit(x, y, batch_size = 50L, epochs = 1L, verbose = 0L, callbacks = list(re
 
 def test_python_trained_model_trains_on_in_r(tmp_path):
     path = str(tmp_path / "from_python.keras")
-    saved_step = int(run_python("import sys; sys.argv = ['x', %r]\n" % path + PYTHON_TRAIN_AND_SAVE).split()[-1])
+    saved_step = int(run_python(PYTHON_TRAIN_AND_SAVE, args=[path]).split()[-1])
     assert saved_step == 4
     out = run_r(R_LOAD_AND_TRAIN, args=[path])
     lines = out.splitlines()

@@ -10,15 +10,13 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import REPO, exact_rate, run_python
+from conftest import REPO, exact_rate, run_probe
 
 PROBE = os.path.join(REPO, "tests", "python", "distributed_probe.py")
 
 
-def probe(mode, env=None, timeout=600):
-    code = f"import sys; sys.argv = [{PROBE!r}, {mode!r}]; exec(open({PROBE!r}).read())"
-    out = run_python(code, env=env, timeout=timeout)
-    return json.loads(out.strip().splitlines()[-1])
+def probe(mode, env=None):
+    return run_probe("distributed_probe.py", mode, env=env)
 
 
 @pytest.fixture(scope="module")

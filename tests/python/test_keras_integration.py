@@ -1,6 +1,5 @@
 """Configs, serialization, saving, optimizers and fit: real Keras throughout."""
 
-import os
 import subprocess
 import sys
 import zipfile

@@ -7,11 +7,6 @@ which rpy2 releases while R runs (rstudio/reticulate#208): that case runs R
 in a subprocess (Rscript) on this same interpreter instead.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings

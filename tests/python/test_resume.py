@@ -1,19 +1,13 @@
 """Stop after 6 steps (an epoch is 4), save, reload in a fresh process and
 go on: the schedule takes up again at step 6."""
 
-import json
-import os
-
 import numpy as np
 
-from conftest import REPO, exact_rate, run_python
-
-PROBE = os.path.join(REPO, "tests", "python", "distributed_probe.py")
+from conftest import exact_rate, run_probe
 
 
 def probe(*args):
-    code = f"import sys; sys.argv = [{PROBE!r}, *{list(args)!r}]; exec(open({PROBE!r}).read())"
-    return json.loads(run_python(code, env={"KERAS_BACKEND": "tensorflow"}).strip().splitlines()[-1])
+    return run_probe("distributed_probe.py", *args, env={"KERAS_BACKEND": "tensorflow"})
 
 
 def test_resume_continues_at_the_saved_step(tmp_path):
