@@ -51,45 +51,69 @@
 #' ```
 #'
 #' # The R object
-#' The schedule is an R function of the step. Called from R, it computes its
-#' rates itself (in C), without starting Python, exactly as the Python class does
-#' (float64 arithmetic rounded once to the schedule's dtype, float32 for R
-#' numbers), and returns a plain numeric vector. `NA` and `NaN` steps give
-#' `NA`; negative, infinite or non-numeric steps are an error. It prints, plots
-#' ([plot()]) and converts to a data frame ([as.data.frame()]).
+#' The schedule is an R function of the step, `schedule(step)`:
+#'
+#' * **R numbers** (an integer or double vector of any length) give a plain
+#'   numeric vector of rates, computed in R (in C) without starting Python,
+#'   with the same float64 operations as the Python class and rounded once
+#'   to the schedule's dtype, so the two agree to the bit. `NA` and `NaN`
+#'   steps give `NA`; a negative or infinite step, or one that is not a
+#'   number (a string, a logical, a factor), is an error naming `step`.
+#' * **Python steps** (a TensorFlow tensor or variable such as
+#'   `model$optimizer$iterations`, a Keras variable, a numpy value) go to the
+#'   Keras schedule, and what it returns, a tensor of the schedule's dtype,
+#'   comes back as it is. That is what the keras and keras3 packages' helpers
+#'   pass and expect.
+#'
+#' Its fields answer in R, without Python: `schedule$initial_learning_rate`,
+#' `$decay_steps`, `$decay_rate`, `$staircase`, `$name` and `$dtype`
+#' (`names(schedule)` lists them); any other name is an error that lists
+#' them. The schedule prints, plots ([plot()]) and converts to a data frame
+#' ([as.data.frame()]).
 #'
 #' Handed to Keras, through any optimizer's `learning_rate` or
 #' [reticulate::r_to_py()], it becomes a real Keras `LearningRateSchedule`,
 #' the Python class `inverse_time_decay.InverseTimeDecay` (registered for
 #' serialization as `inverse_time_decay>InverseTimeDecay`). Python starts then,
-#' not before. Its fields are available with `$`, e.g. `schedule$decay_rate`;
-#' other names are looked up on the Python object.
+#' not before. [keras_schedule()] returns that Python object, for helpers that
+#' need one: with the keras 2.15 package, `get_config(keras_schedule(s))`.
 #'
-#' # Coercion
-#' R doubles reach Python as floats and R integers as ints; nothing is
-#' truncated (`decay_steps = 0.5` stays 0.5). Tensors and other Python
-#' objects pass through as they are. An R number behaves as a Python float
-#' does in Keras: the schedule is float32 unless `initial_learning_rate` is a
-#' float64 (or float16, bfloat16) tensor.
+#' # Types and dtype
+#' `initial_learning_rate`, `decay_steps` and `decay_rate` take an R number
+#' (double or integer, of length one) or a scalar tensor. R doubles reach
+#' Python as floats and R integers as ints; nothing is truncated
+#' (`decay_steps = 0.5` stays 0.5). Tensors and other Python objects pass
+#' through as they are, and Python checks them. `staircase` takes `TRUE` or
+#' `FALSE`, `name` a string or `NULL`.
+#'
+#' The rates' dtype follows the Python class's rule: a `dtype` passed through
+#' `...` (`"float16"`, `"bfloat16"`, `"float32"` or `"float64"`), else the
+#' dtype of a float tensor `initial_learning_rate`, else Keras's
+#' `floatx()`: float32 unless set otherwise (R reads it once Python runs
+#' Keras, and assumes float32 before). A fixed dtype is kept by the
+#' schedule's config, so it survives saving and loading a model.
 #'
 #' # Errors
 #' Bad arguments are signalled in R before Python is touched, as conditions
 #' of class `inversetimedecay_argument_error` whose message names the
-#' argument and the value received. Errors raised by Python reach R as
-#' `inversetimedecay_python_error` conditions carrying the Python message.
+#' argument and the value received, in the Python class's words:
+#' "Argument `decay_steps` must be > 0. Received: decay_steps=0". Errors
+#' raised by Python reach R as `inversetimedecay_python_error` conditions
+#' carrying the Python message.
 #'
-#' @param initial_learning_rate A scalar `float32` or `float64` `Tensor` or an
-#'   R number. The initial learning rate. Must be finite and non-negative.
-#' @param decay_steps A scalar `int32` or `int64` `Tensor` or an R number. How
-#'   often to apply decay. Must be finite and positive.
-#' @param decay_rate An R number. The decay rate. Must be finite and
-#'   non-negative.
-#' @param staircase Boolean. Whether to apply decay in a discrete staircase, as
-#'   opposed to continuous, fashion.
-#' @param ... For backwards and forwards compatibility: named arguments passed
-#'   on to the Python class. Unnamed arguments are an error.
-#' @param name String. Optional name of the operation. Defaults to
-#'   'InverseTimeDecay'.
+#' @param initial_learning_rate The rate at step 0: a finite number >= 0, an
+#'   R number or a scalar float tensor.
+#' @param decay_steps The length of one decay period: a finite number > 0,
+#'   an R number or a scalar tensor.
+#' @param decay_rate How much the rate's denominator grows per period: a
+#'   finite number >= 0, an R number or a scalar tensor. Zero keeps the rate
+#'   constant.
+#' @param staircase `TRUE` to decay in whole periods, `FALSE` (the default)
+#'   to decay continuously.
+#' @param ... Named arguments passed on to the Python class, such as
+#'   `dtype`. Unnamed arguments are an error.
+#' @param name A string naming the schedule; `NULL` means
+#'   `"InverseTimeDecay"`.
 #'
 #' @returns A learning-rate schedule of class `inversetimedecay_schedule`: an
 #'   R function of the step that becomes the Keras `LearningRateSchedule`
@@ -148,84 +172,108 @@ learning_rate_schedule_inverse_time_decay <- function(
   dots <- check_dots(list(...))
   staircase <- check_flag(staircase, "staircase")
   name <- check_name(name)
-
-  # Python objects (tensors) pass through as they are: Python validates them.
-  is_python <- vapply(
-    list(initial_learning_rate, decay_steps, decay_rate),
-    inherits, logical(1L), what = "python.builtin.object"
-  )
-  if (!is_python[[1L]]) {
-    initial_learning_rate <- check_number(
-      initial_learning_rate, "initial_learning_rate", minimum = 0
-    )
-  }
-  if (!is_python[[2L]]) {
-    decay_steps <- check_number(
-      decay_steps, "decay_steps", minimum = 0, strict = TRUE,
-      keep_integer = TRUE
-    )
-  }
-  if (!is_python[[3L]]) {
-    decay_rate <- check_number(decay_rate, "decay_rate", minimum = 0)
-  }
-
-  python_args <- c(
-    list(
-      initial_learning_rate = initial_learning_rate,
-      decay_steps = decay_steps,
-      decay_rate = decay_rate,
-      staircase = staircase
-    ),
-    if (!is.null(name)) list(name = name),
-    dots
-  )
-  params <- list(
+  numbers <- list(
     initial_learning_rate = initial_learning_rate,
     decay_steps = decay_steps,
-    decay_rate = decay_rate,
-    staircase = staircase,
-    name = name %||% "InverseTimeDecay",
-    dtype = "float32"
+    decay_rate = decay_rate
   )
-  schedule <- new_schedule(params, python_args)
+  # Python objects (tensors) pass through as they are: Python validates them.
+  is_python <- vapply(numbers, inherits, logical(1L), what = "python.builtin.object")
   if (any(is_python) || length(dots)) {
     # Python must see these now, so that any error comes from this call and
-    # not from the first training step; the R fields then mirror Python's.
-    python <- keras_schedule(schedule, call = sys.call())
-    fields <- c("initial_learning_rate", "decay_steps", "decay_rate", "dtype")
-    for (field in fields) {
-      params[[field]] <- reticulate::py_to_r(reticulate::py_get_attr(python, field))
-    }
-    environment(schedule)$params <- params
+    # not from the first training step; the R fields are then Python's.
+    args <- c(numbers, list(staircase = staircase), if (!is.null(name)) list(name = name), dots)
+    python <- with_python_errors(
+      do.call(python_module()$InverseTimeDecay, args),
+      call = sys.call()
+    )
+    return(new_schedule(python_params(python), python))
   }
-  schedule
+  params <- list(
+    initial_learning_rate = check_number(
+      initial_learning_rate, "initial_learning_rate", minimum = 0
+    ),
+    decay_steps = check_number(
+      decay_steps, "decay_steps", minimum = 0, strict = TRUE, keep_integer = TRUE
+    ),
+    decay_rate = check_number(decay_rate, "decay_rate", minimum = 0),
+    staircase = staircase,
+    name = name %||% "InverseTimeDecay",
+    dtype = NULL
+  )
+  check_representable(params$initial_learning_rate, schedule_dtype(params))
+  new_schedule(params)
 }
 
-new_schedule <- function(params, python_args) {
-  python <- NULL
-  schedule <- function(step) schedule_values(params, step, python)
+# The schedule: an R function of the step whose environment holds `params`
+# (built once, never patched) and, once made, the Python schedule.
+new_schedule <- function(params, python = NULL) {
+  schedule <- function(step) schedule_rates(schedule, step)
   class(schedule) <- c("inversetimedecay_schedule", "function")
   schedule
 }
 
-# The rates at `step`, computed in C (src/schedule.c) with the same float64
-# operations as the Python class (numpy_values), then rounded once to float32
-# where that is the schedule's dtype; so R and Python agree to the bit.
-schedule_values <- function(params, step, python = NULL) {
-  if (!is.numeric(step) || is.factor(step)) {
-    abort_argument("step", sprintf("must be numeric, not %s", type_name(step)), step)
+# The keyword arguments of the Python class, derived from the R fields;
+# `dtype` only where it was fixed, so that Python follows floatx otherwise.
+python_arguments <- function(params) {
+  args <- params[c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")]
+  if (!is.null(params$dtype)) args$dtype <- params$dtype
+  args
+}
+
+# The R fields of a schedule that Python built (from tensors, or with
+# arguments passed through `...`): Python's values, as R values.
+python_params <- function(python) {
+  field <- function(name) reticulate::py_to_r(reticulate::py_get_attr(python, name))
+  list(
+    initial_learning_rate = field("initial_learning_rate"),
+    decay_steps = field("decay_steps"),
+    decay_rate = field("decay_rate"),
+    staircase = field("staircase"),
+    name = field("name"),
+    dtype = field("_dtype")
+  )
+}
+
+# The dtype of the rates: a fixed one, or else Keras's floatx() when Python
+# runs Keras already, as the Python class does, and float32 (Keras's
+# default) where Python has not started: asking would start it.
+schedule_dtype <- function(params) {
+  if (!is.null(params$dtype)) {
+    return(params$dtype)
   }
+  if (is.null(.python$module)) {
+    return("float32")
+  }
+  .python$module$`_backend`$floatx()
+}
+
+# The rates at `step`. R numbers: computed in C (src/schedule.c) with the
+# same float64 operations as the Python class, then rounded once to float32
+# where that is the schedule's dtype; so R and Python agree to the bit.
+# Python steps (tensors, variables, numpy values) go to the Keras schedule,
+# and what it returns (a tensor) comes back as it is.
+schedule_rates <- function(schedule, step) {
+  if (inherits(step, "python.builtin.object")) {
+    python <- keras_schedule(schedule)
+    return(with_python_errors(python(step), call = sys.call(-1L)))
+  }
+  if (!is.numeric(step) || is.factor(step)) {
+    abort_argument("step", "must be an integer or floating-point number, array or tensor", step)
+  }
+  params <- environment(schedule)$params
+  dtype <- schedule_dtype(params)
   if (!is.integer(step)) step <- as.double(step)
-  if (!params$dtype %in% c("float32", "float64")) {
+  if (!dtype %in% c("float32", "float64")) {
     # float16 and bfloat16 have no R type: Python checks and rounds, float64
     # crosses.
     as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
-    return(as.vector(as_float64(python, reticulate::np_array(step))))
+    return(as.vector(as_float64(keras_schedule(schedule), reticulate::np_array(step))))
   }
   values <- .Call(
     inversetimedecay_values, step, params$initial_learning_rate,
     as.double(params$decay_steps), params$decay_rate, params$staircase,
-    params$dtype == "float32"
+    dtype == "float32"
   )
   if (length(values) == 1L && !is.na(values) && values < 0) {
     value <- step[[-values]]  # the C code stopped at this step

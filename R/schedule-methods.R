@@ -22,7 +22,7 @@ keras_schedule <- function(x, call = sys.call()) {
   env <- environment(x)
   if (is.null(env$python)) {
     env$python <- with_python_errors(
-      do.call(python_module()$InverseTimeDecay, env$python_args),
+      do.call(python_module()$InverseTimeDecay, python_arguments(env$params)),
       call = call
     )
   }
@@ -34,13 +34,27 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
   keras_schedule(x)
 }
 
+# Fields answer in R and never start Python; keras_schedule() is the route
+# to the Python object.
 #' @export
 `$.inversetimedecay_schedule` <- function(x, name) {
   params <- environment(x)$params
-  if (name %in% names(params)) {
-    return(params[[name]])
+  if (identical(name, "dtype")) {
+    return(schedule_dtype(params))
   }
-  with_python_errors(reticulate::py_get_attr(keras_schedule(x), name, silent = FALSE))
+  if (!name %in% names(params)) {
+    stop(structure(
+      class = c("inversetimedecay_field_error", "error", "condition"),
+      list(
+        message = sprintf(
+          "A schedule has no field `%s`. Its fields are %s. Use keras_schedule() for the Python object.",
+          name, paste0("`", names(params), "`", collapse = ", ")
+        ),
+        call = sys.call(-1L)
+      )
+    ))
+  }
+  params[[name]]
 }
 
 #' @export
@@ -70,7 +84,7 @@ format.inversetimedecay_schedule <- function(x, steps = 0:4, ...) {
     sprintf(
       "  mode: %s   name: \"%s\"   dtype: %s",
       if (params$staircase) "staircase" else "continuous", params$name,
-      params$dtype
+      x$dtype
     ),
     sprintf(
       "  step %s: %s",

@@ -1,13 +1,15 @@
 # Argument checks, run in R before Python is touched. Every failure is an
 # `inversetimedecay_argument_error` condition (also `error`) that names the
-# argument and the value received, so callers can catch it by class.
+# argument and the value received, so callers can catch it by class. The
+# messages are the Python class's, word for word but for the value's
+# notation (tests/bad_arguments.tsv holds the cases both languages check).
 
 # Without `value` (a missing argument) the message has no "Received:" part.
 argument_error <- function(arg, problem, value, call = NULL) {
   message <- if (missing(value)) {
     sprintf("Argument `%s` %s.", arg, problem)
   } else {
-    sprintf("Argument `%s` %s. Received: %s = %s", arg, problem, arg, describe_value(value))
+    sprintf("Argument `%s` %s. Received: %s=%s", arg, problem, arg, describe_value(value))
   }
   structure(
     class = c("inversetimedecay_argument_error", "error", "condition"),
@@ -42,22 +44,11 @@ describe_value <- function(value) {
 # `keep_integer` is TRUE and an integer was given.
 check_number <- function(value, arg, minimum = 0, strict = FALSE,
                          keep_integer = FALSE) {
-  if (is.null(value)) {
-    abort_argument(arg, "must be a single number, not NULL", value)
-  }
   if (!is.numeric(value) || is.factor(value)) {
-    abort_argument(
-      arg, sprintf("must be a single number, not %s", type_name(value)), value
-    )
+    abort_argument(arg, "must be a real number", value)
   }
   if (length(value) != 1L) {
-    abort_argument(
-      arg, sprintf("must be a single number, not of length %d", length(value)),
-      value
-    )
-  }
-  if (is.na(value)) {
-    abort_argument(arg, "must be a finite number, not NA or NaN", value)
+    abort_argument(arg, "must be a single number", value)
   }
   if (!is.finite(value)) {
     abort_argument(arg, "must be a finite number", value)
@@ -72,9 +63,21 @@ check_number <- function(value, arg, minimum = 0, strict = FALSE,
   if (keep_integer && is.integer(value)) value else as.double(value)
 }
 
+# The rates are rounded to `dtype`: an initial rate beyond its largest
+# number would make every rate infinite.
+check_representable <- function(value, dtype) {
+  largest <- c(float32 = 3.4028234663852886e+38, float64 = .Machine$double.xmax)[[dtype]]
+  if (value > largest) {
+    abort_argument(
+      "initial_learning_rate",
+      sprintf("must be at most %s, the largest %s", sprintf("%.17g", largest), dtype), value
+    )
+  }
+}
+
 check_flag <- function(value, arg) {
   if (!is.logical(value) || length(value) != 1L || is.na(value)) {
-    abort_argument(arg, "must be TRUE or FALSE", value)
+    abort_argument(arg, "must be a boolean", value)
   }
   as.vector(value)
 }
@@ -84,7 +87,7 @@ check_name <- function(value) {
     return(NULL)
   }
   if (!is.character(value) || length(value) != 1L || is.na(value)) {
-    abort_argument("name", "must be a single string or NULL", value)
+    abort_argument("name", "must be a single string, or None (NULL in R) for the default", value)
   }
   as.vector(value)
 }
@@ -99,20 +102,4 @@ check_dots <- function(dots) {
     )
   }
   dots
-}
-
-type_name <- function(value) {
-  if (is.logical(value)) {
-    "a logical"
-  } else if (is.character(value)) {
-    "a character string"
-  } else if (is.complex(value)) {
-    "a complex number"
-  } else if (is.factor(value)) {
-    "a factor"
-  } else if (is.list(value)) {
-    "a list"
-  } else {
-    paste("an object of class", class(value)[[1L]])
-  }
 }

@@ -1,11 +1,11 @@
 /* The schedule's rates over a vector of steps, for the R package.
  *
  * The same float64 operations, in the same order, as the Python class's
- * numpy path (inverse_time_decay/schedule.py: numpy_values, _floor_quotient),
+ * numpy path (inverse_time_decay/schedule.py: _values, _floor_quotient),
  * then one rounding to float32 where that is the schedule's dtype: so R and
  * Python agree to the bit. No multiply may be fused with an add into one
- * multiply-add here, which would round differently (and break Dekker's
- * split): contraction is switched off for this file's functions, which
+ * multiply-add here, which would round differently: contraction is
+ * switched off for this file's functions, which
  * keeps the loops vectorizable (`volatile` temporaries cost ~2x).
  */
 #include <math.h>
@@ -24,26 +24,19 @@
 #define NO_CONTRACTION
 #endif
 
-#define DEKKER_SPLITTER 134217729.0 /* 2^27 + 1 */
 #define WHOLE_FLOAT64 9007199254740992.0 /* 2^53 */
+#define INT64_LIMIT 9223372036854775808.0 /* 2^63, exactly a double */
 
-NO_CONTRACTION static inline void split(double x, double *hi, double *lo) {
-  double t = DEKKER_SPLITTER * x;
-  *hi = t - (t - x);
-  *lo = x - *hi;
-}
-
-/* floor(step / decay_steps), exact below 2^53: see _floor_quotient. */
-NO_CONTRACTION static inline double floor_quotient(double step, double decay_steps,
-                             double d_hi, double d_lo) {
+/* floor(step / decay_steps), by the operations of _floor_quotient in
+ * schedule.py: the rounded quotient, one less where it rounded up onto a
+ * whole number, which the exact remainder fmod() tells. No product, so
+ * nothing here can be fused into a multiply-add. */
+NO_CONTRACTION static inline double floor_quotient(double step, double decay_steps) {
   double quotient = step / decay_steps;
   double k = floor(quotient);
-  double product = k * decay_steps;
-  double k_hi, k_lo;
-  split(k, &k_hi, &k_lo);
-  double error = ((k_hi * d_hi - product) + k_hi * d_lo + k_lo * d_hi) + k_lo * d_lo;
-  int over = (product > step) || (product == step && error > 0);
-  return (over && quotient < WHOLE_FLOAT64) ? k - 1.0 : k;
+  double remainder = fmod(step, decay_steps);
+  int over = quotient == k && remainder + remainder > decay_steps && quotient < WHOLE_FLOAT64;
+  return over ? k - 1.0 : k;
 }
 
 NO_CONTRACTION static inline double rate(double p, double initial_learning_rate,
@@ -52,11 +45,13 @@ NO_CONTRACTION static inline double rate(double p, double initial_learning_rate,
   return initial_learning_rate / denominator;
 }
 
-/* The rates at `step` (an integer or double vector). A step that is neither
- * NA nor a finite number >= 0 stops the loop: the result is then the
- * negated 1-based index of that step, a length-one vector no rate can be,
- * for the R side to raise a classed error with. Checking inside the loop
- * saves a pass over the steps. */
+/* The rates at `step` (an integer or double vector). NA and NaN steps give
+ * NA. A step that is neither NA nor a finite number >= 0 stops the loop:
+ * the result is then the negated 1-based index of that step, a length-one
+ * vector no rate can be, for the R side to raise a classed error with.
+ * Checking inside the loop saves a pass over the steps. The R side has
+ * checked that initial_learning_rate fits a float, so no rate overflows the
+ * cast to float (which would be undefined behaviour). */
 NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rate_,
                              SEXP decay_steps_, SEXP decay_rate_,
                              SEXP staircase_, SEXP float32_) {
@@ -66,33 +61,39 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
   double decay_rate = asReal(decay_rate_);
   int staircase = asLogical(staircase_);
   int float32 = asLogical(float32_);
-  int whole_decay_steps = decay_steps == floor(decay_steps) && decay_steps <= 2147483647.0;
-  double d_hi, d_lo;
-  split(decay_steps, &d_hi, &d_lo);
+  /* Integer steps divide exactly by a whole decay_steps in int64's range
+   * (as Python's integer steps do); the range is checked before any cast. */
+  int whole_decay_steps = decay_steps == floor(decay_steps) && decay_steps < INT64_LIMIT;
+  int64_t whole = whole_decay_steps ? (int64_t) decay_steps : 1;
 
   SEXP out = PROTECT(allocVector(REALSXP, n));
   double *o = REAL(out);
   int is_integer = TYPEOF(step) == INTSXP;
   const int *si = is_integer ? INTEGER(step) : NULL;
   const double *sd = is_integer ? NULL : REAL(step);
-  int64_t whole = (int64_t) decay_steps;
 
   for (R_xlen_t i = 0; i < n; i++) {
     double p;
     if (is_integer) {
       if (si[i] == NA_INTEGER) { o[i] = NA_REAL; continue; }
       if (si[i] < 0) { UNPROTECT(1); return ScalarReal(-((double) i + 1)); }
-      if (staircase && whole_decay_steps) {
+      if (decay_rate == 0.0) {
+        p = 0.0;
+      } else if (staircase && whole_decay_steps) {
         p = (double) ((int64_t) si[i] / whole); /* exact integer division */
       } else if (staircase) {
-        p = floor_quotient((double) si[i], decay_steps, d_hi, d_lo);
+        p = floor_quotient((double) si[i], decay_steps);
       } else {
         p = (double) si[i] / decay_steps;
       }
     } else {
-      if (ISNAN(sd[i])) { o[i] = sd[i]; continue; }  /* NA stays NA */
+      if (ISNAN(sd[i])) { o[i] = NA_REAL; continue; }  /* NA and NaN give NA */
       if (sd[i] < 0 || !R_FINITE(sd[i])) { UNPROTECT(1); return ScalarReal(-((double) i + 1)); }
-      p = staircase ? floor_quotient(sd[i], decay_steps, d_hi, d_lo) : sd[i] / decay_steps;
+      if (decay_rate == 0.0) {
+        p = 0.0;  /* step / decay_steps may overflow, and inf * 0 is NaN */
+      } else {
+        p = staircase ? floor_quotient(sd[i], decay_steps) : sd[i] / decay_steps;
+      }
     }
     double value = rate(p, initial_learning_rate, decay_rate);
     o[i] = float32 ? (double) (float) value : value;

@@ -57,6 +57,7 @@ if LEGACY_KERAS or BACKEND == "tensorflow":
         return tf.constant(x, dtype=dtype)
 
 else:
+    tf = None
 
     def _tensor_constant(x, dtype):
         return keras.ops.convert_to_tensor(x, dtype=dtype)
@@ -70,8 +71,10 @@ if LEGACY_KERAS:
         floor = staticmethod(tf.math.floor)
         equal = staticmethod(tf.equal)
         where = staticmethod(tf.where)
-        mod = staticmethod(tf.math.floormod)
-        round = staticmethod(tf.math.round)
+        logical_and = staticmethod(tf.logical_and)
+        greater = staticmethod(tf.greater)
+        less = staticmethod(tf.less)
+        fmod = staticmethod(tf.truncatemod)
         convert_to_tensor = staticmethod(_tensor_constant)
 
         @staticmethod
@@ -82,34 +85,121 @@ else:
 
     class ops:  # noqa: N801
         cast = staticmethod(keras.ops.cast)
-        floor_divide = staticmethod(keras.ops.floor_divide)
-        floor = staticmethod(keras.ops.floor)
         equal = staticmethod(keras.ops.equal)
         where = staticmethod(keras.ops.where)
-        mod = staticmethod(keras.ops.mod)
-        round = staticmethod(keras.ops.round)
+        logical_and = staticmethod(keras.ops.logical_and)
+        greater = staticmethod(keras.ops.greater)
+        less = staticmethod(keras.ops.less)
         convert_to_tensor = staticmethod(_tensor_constant)
+
+        @staticmethod
+        def floor(x):
+            # The backend's own: keras.ops.floor rounds a float64 through
+            # float32 on JAX (Keras 3.15), which can floor to the next whole.
+            if BACKEND == "torch":
+                return sys.modules["torch"].floor(x)
+            if BACKEND == "jax":
+                return sys.modules["jax"].numpy.floor(x)
+            return tf.math.floor(x)
+
+        @staticmethod
+        def floor_divide(x, y):
+            # The backend's own: keras.ops.floor_divide returns uint32 for
+            # two uint64 tensors on TensorFlow (Keras 3.15).
+            if BACKEND == "torch":
+                return sys.modules["torch"].floor_divide(x, y)
+            if BACKEND == "jax":
+                return sys.modules["jax"].numpy.floor_divide(x, y)
+            return tf.math.floordiv(x, y)
+
+        @staticmethod
+        def fmod(x, y):
+            # C's fmod, which is exact. keras.ops.mod is floor-mod, which
+            # torch.compile lowers to x - y * floor(x / y), not exact; for
+            # the non-negative steps here the two agree in value.
+            if BACKEND == "torch":
+                return sys.modules["torch"].fmod(x, y)
+            if BACKEND == "jax":
+                return sys.modules["jax"].numpy.fmod(x, y)
+            return tf.truncatemod(x, y)
 
         @staticmethod
         def dtype_name(x):
             return keras.backend.standardize_dtype(x.dtype)
 
 
-def concrete_steps(step):
+# Step dtypes the schedule accepts, by numpy kind; bfloat16 (kind "V" in
+# ml_dtypes) is a float too.
+STEP_KINDS = "iuf"
+
+
+def _refuse_step(step, what):
+    raise TypeError(
+        "Argument `step` must be an integer or floating-point number, array "
+        f"or tensor. Received: step={what}"
+    )
+
+
+def check_step_dtype(step, dtype):
+    """Raises TypeError unless `dtype` (a numpy dtype) is an integer or float."""
+    if dtype.kind not in STEP_KINDS and dtype.name != "bfloat16":
+        if dtype.kind == "O" or getattr(step, "ndim", 0):
+            _refuse_step(step, f"<{type(step).__name__} of dtype {dtype.name}>")
+        _refuse_step(step, f"{step!r} of type {type(step).__name__}")
+
+
+def check_traced_step_dtype(step):
+    """The same rule for a symbolic step: its dtype is known when tracing."""
+    name = ops.dtype_name(step)
+    if not (name.startswith(("int", "uint", "float")) or name == "bfloat16"):
+        _refuse_step(step, f"<{type(step).__name__} of dtype {name}>")
+
+
+def known_steps(step):
     """Returns `step` as a numpy array when its value is known now, else None.
 
     None means the step is symbolic (inside `tf.function`, `jax.jit` or
-    `torch.compile`) and must be computed with tensor ops.
+    `torch.compile`) and must be computed with tensor ops. Anything that is
+    not a number, an array or a tensor raises TypeError naming `step`.
     """
-    if isinstance(step, (int, float, np.ndarray, np.generic)) and not isinstance(
-        step, bool
-    ):
-        return np.asarray(step)
-    if isinstance(step, (list, tuple)):
-        return np.asarray(step)
-    # A Keras 3 Variable (the optimizer's `iterations`) wraps a backend value.
+    if isinstance(step, (np.ndarray, np.generic)):
+        array = np.asarray(step)
+    elif isinstance(step, (int, float)) and not isinstance(step, bool):
+        array = _python_number(step)
+    elif isinstance(step, (list, tuple)):
+        try:
+            array = np.asarray(step)
+        except (ValueError, TypeError, OverflowError):
+            array = np.asarray(step, dtype=object)
+    else:
+        array = _backend_value(step)
+        if array is None:
+            return None
+    check_step_dtype(step, array.dtype)
+    return array
+
+
+def _python_number(step):
+    if isinstance(step, int) and not 0 <= step < 2**64:
+        if step < 0:
+            raise ValueError(f"Argument `step` must be >= 0. Received: step={step}")
+        raise ValueError(f"Argument `step` must be below 2**64. Received: step={step}")
+    return np.asarray(step)
+
+
+def variable_value(step):
+    """A Keras 3 Variable's backend value (the optimizer's `iterations`);
+    anything else as it is. `value`, not `_value`: inside a JAX training
+    step the stateless scope supplies the traced value through it, and the
+    backends' own functions cannot read a Keras Variable there."""
     if not LEGACY_KERAS and isinstance(step, keras.Variable):
-        step = step.value
+        return step.value
+    return step
+
+
+def _backend_value(step):
+    """A tensor's or variable's value as numpy; None when it is symbolic."""
+    step = variable_value(step)
     module = type(step).__module__
     if module.startswith("tensorflow"):
         if not sys.modules["tensorflow"].executing_eagerly():
@@ -118,7 +208,9 @@ def concrete_steps(step):
         if callable(read):
             # A tf.Variable: value() reads it about twice as fast as numpy().
             step = read()
-        return step.numpy()
+        if not hasattr(step, "numpy"):
+            return None
+        return np.asarray(step.numpy())
     if module.startswith("jax"):
         import jax
 
@@ -130,4 +222,8 @@ def concrete_steps(step):
         if torch.compiler.is_compiling():
             return None
         return step.detach().cpu().numpy()
-    return None
+    if step is None or isinstance(step, (bool, str, bytes, complex, dict, set)):
+        _refuse_step(step, f"{step!r} of type {type(step).__name__}")
+    if hasattr(step, "__array__"):
+        return np.asarray(step)
+    _refuse_step(step, f"<{type(step).__name__}>")

@@ -98,6 +98,6 @@ def floor(ops, x):
 
 
 def from_integer(ops, n):
-    """An integer tensor below 2**31 as an exact pair of float32 numbers."""
-    low = ops.mod(n, 256)
+    """An integer tensor below 2**32 as an exact pair of float32 numbers."""
+    low = ops.fmod(n, 256)
     return _quick_two_sum(ops.cast(n - low, "float32"), ops.cast(low, "float32"))

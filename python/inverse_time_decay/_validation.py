@@ -1,8 +1,8 @@
 """Argument checks for `InverseTimeDecay`, run when the schedule is built.
 
-Every check raises before training starts, with a message that names the
-argument and the value received, in the style of Keras's own messages:
-"Argument `decay_steps` must be > 0. Received: decay_steps=0".
+Every check raises before training starts, with one message format shared
+with the R package (tests/bad_arguments.tsv holds the cases both languages
+check): "Argument `decay_steps` must be > 0. Received: decay_steps=0".
 """
 
 import math
@@ -11,10 +11,12 @@ import numpy as np
 
 # Floating dtypes an `initial_learning_rate` may carry into the output.
 FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
+# Whole decay_steps stay ints below this; above, they are floats everywhere.
+INT64_LIMIT = 2**63
 
 
-def _received(name, value):
-    return f"Received: {name}={value!r}"
+def _fail(error, name, problem, value):
+    raise error(f"Argument `{name}` {problem}. Received: {name}={value!r}")
 
 
 def _as_numpy_scalar(name, value):
@@ -23,36 +25,16 @@ def _as_numpy_scalar(name, value):
     Accepts Python numbers, numpy scalars, 0-d arrays and concrete scalar
     tensors of any backend (anything with `.numpy()` or `__array__`).
     """
-    if value is None or isinstance(value, (str, bytes, dict, list, tuple, set)):
-        raise TypeError(
-            f"Argument `{name}` must be a real number, not "
-            f"{type(value).__name__}. {_received(name, value)}"
-        )
+    if value is None or isinstance(value, (str, bytes, dict, list, tuple, set, bool)):
+        _fail(TypeError, name, "must be a real number", value)
     number = value
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+    if isinstance(value, int) and abs(value) >= INT64_LIMIT:
         number = float(value)  # beyond int64: numpy would make an object array
     array = _to_numpy(name, number)
     if array.ndim != 0:
-        raise ValueError(
-            f"Argument `{name}` must be a scalar, but it has shape "
-            f"{tuple(array.shape)}. {_received(name, value)}"
-        )
-    kind = array.dtype.kind
-    if kind == "b":
-        raise TypeError(
-            f"Argument `{name}` must be a real number, not a boolean. "
-            f"{_received(name, value)}"
-        )
-    if kind == "c":
-        raise TypeError(
-            f"Argument `{name}` must be a real number, not complex. "
-            f"{_received(name, value)}"
-        )
-    if kind not in "iuf" and array.dtype.name != "bfloat16":
-        raise TypeError(
-            f"Argument `{name}` must be a real number, not of dtype "
-            f"{array.dtype}. {_received(name, value)}"
-        )
+        _fail(ValueError, name, "must be a single number", value)
+    if array.dtype.kind not in "iuf" and array.dtype.name != "bfloat16":
+        _fail(TypeError, name, "must be a real number", value)
     return array
 
 
@@ -67,18 +49,13 @@ def _to_numpy(name, value):
         if hasattr(value, "numpy"):
             return np.asarray(value.numpy())
         return np.asarray(value)
-    except Exception as error:  # symbolic tensors, foreign objects
-        raise TypeError(
-            f"Argument `{name}` must be a real number or a concrete scalar "
-            f"tensor. {_received(name, value)}"
-        ) from error
+    except Exception:  # symbolic tensors, foreign objects
+        _fail(TypeError, name, "must be a real number", value)
 
 
 def _finite(name, number, value):
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(
-            f"Argument `{name}` must be a finite number. {_received(name, value)}"
-        )
+        _fail(ValueError, name, "must be a finite number", value)
 
 
 def check_initial_learning_rate(value):
@@ -91,26 +68,37 @@ def check_initial_learning_rate(value):
     rate = float(array)
     _finite("initial_learning_rate", rate, value)
     if rate < 0:
-        raise ValueError(
-            "Argument `initial_learning_rate` must be >= 0. "
-            f"{_received('initial_learning_rate', value)}"
-        )
+        _fail(ValueError, "initial_learning_rate", "must be >= 0", value)
     dtype = array.dtype.name if array.dtype.name in FLOAT_DTYPES else None
     if isinstance(value, float) and not isinstance(value, np.generic):
         dtype = None
     return rate, dtype
 
 
+def check_representable(rate, value, dtype):
+    """The output dtype must hold the rate, or every rate would be inf."""
+    if dtype == "bfloat16":
+        import ml_dtypes
+
+        largest = float(ml_dtypes.finfo(ml_dtypes.bfloat16).max)
+    else:
+        largest = float(np.finfo(dtype).max)
+    if rate > largest:
+        _fail(
+            ValueError, "initial_learning_rate",
+            f"must be at most {largest!r}, the largest {dtype}", value,
+        )
+
+
 def check_decay_steps(value):
-    """Returns decay_steps as a Python int when it is whole, else a float."""
+    """Returns decay_steps as a Python int when it is whole and below 2**63,
+    else as a float."""
     array = _as_numpy_scalar("decay_steps", value)
     steps = float(array)
     _finite("decay_steps", steps, value)
     if steps <= 0:
-        raise ValueError(
-            f"Argument `decay_steps` must be > 0. {_received('decay_steps', value)}"
-        )
-    if array.dtype.kind in "iu":
+        _fail(ValueError, "decay_steps", "must be > 0", value)
+    if array.dtype.kind in "iu" and int(array) < INT64_LIMIT:
         return int(array)
     return steps
 
@@ -120,9 +108,7 @@ def check_decay_rate(value):
     rate = float(array)
     _finite("decay_rate", rate, value)
     if rate < 0:
-        raise ValueError(
-            f"Argument `decay_rate` must be >= 0. {_received('decay_rate', value)}"
-        )
+        _fail(ValueError, "decay_rate", "must be >= 0", value)
     return rate
 
 
@@ -130,10 +116,7 @@ def check_staircase(value):
     # Keras takes any truthy object, so staircase="no" silently meant True.
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise TypeError(
-        "Argument `staircase` must be a boolean (True or False). "
-        f"{_received('staircase', value)}"
-    )
+    _fail(TypeError, "staircase", "must be a boolean", value)
 
 
 def check_name(value):
@@ -141,29 +124,37 @@ def check_name(value):
         return "InverseTimeDecay"
     if isinstance(value, str):
         return value
-    raise TypeError(
-        f"Argument `name` must be a string or None. {_received('name', value)}"
-    )
+    _fail(TypeError, "name", "must be a single string, or None (NULL in R) for the default", value)
 
 
-CONFIG_KEYS = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
+def check_dtype(value):
+    """Returns the output dtype's name, or None to follow the default rule."""
+    if value is None:
+        return None
+    name = value if isinstance(value, str) else getattr(value, "name", None)
+    if name not in FLOAT_DTYPES:
+        _fail(
+            TypeError if not isinstance(name, str) else ValueError, "dtype",
+            "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None", value,
+        )
+    return name
+
+
+CONFIG_KEYS = (
+    "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype",
+)
 REQUIRED_CONFIG_KEYS = CONFIG_KEYS[:3]
 
 
 def check_config(config):
     if not isinstance(config, dict):
-        raise TypeError(
-            f"Argument `config` must be a dict. {_received('config', config)}"
-        )
+        _fail(TypeError, "config", "must be a dict", config)
     unknown = sorted(set(config) - set(CONFIG_KEYS))
     if unknown:
-        raise ValueError(
-            f"Argument `config` has unknown keys {unknown}; expected only "
-            f"{list(CONFIG_KEYS)}. {_received('config', config)}"
+        _fail(
+            ValueError, "config",
+            f"has unknown keys {unknown}; expected only {list(CONFIG_KEYS)}", config,
         )
     missing = [key for key in REQUIRED_CONFIG_KEYS if key not in config]
     if missing:
-        raise ValueError(
-            f"Argument `config` lacks the keys {missing}. "
-            f"{_received('config', config)}"
-        )
+        _fail(ValueError, "config", f"lacks the keys {missing}", config)

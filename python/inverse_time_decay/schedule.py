@@ -1,5 +1,7 @@
 """The inverse-time-decay learning-rate schedule."""
 
+import math
+
 import numpy as np
 
 from inverse_time_decay import _backend
@@ -17,36 +19,41 @@ def _numpy_dtype(name):
 
 
 _INF = float("inf")
-# From here up every float64 is even, and the quotient is taken as it is.
+# From here up every float64 is whole, and the quotient is taken as it is.
 _WHOLE_FLOAT64 = 2.0**53
-_DEKKER_SPLITTER = 134217729.0  # 2**27 + 1
-
-
-def _split(x):
-    t = _DEKKER_SPLITTER * x
-    hi = t - (t - x)
-    return hi, x - hi
 
 
 def _floor_quotient(steps, decay_steps):
-    """floor(steps / decay_steps), exact for float64 steps below 2**53.
+    """floor(steps / decay_steps) for float64 steps, as a float64 array.
 
-    The rounded quotient's floor is either the true floor or one above it,
-    since whole numbers below 2**53 are floats: it is one above exactly when
-    k * decay_steps exceeds the step, which Dekker's error-free product
-    decides without rounding. The R package computes the same, operation for
-    operation, so R and Python agree to the bit (R's own %/% differs between
-    R versions, and numpy's floor_divide is not exact for every input).
+    Exact wherever the quotient is below 2**52, with no multiplication that
+    a compiler could fuse into a multiply-add, so that the traced path
+    (`_traced_floor_quotient`) and the R package (src/schedule.c) compute
+    the same bits with the same operations. The rounded quotient q is the
+    true floor n or, when it rounded up onto a whole number, n + 1; that
+    happens exactly when q is whole and the remainder fmod(step, d), which
+    is exact, exceeds d / 2 (rounding down onto a whole q needs a remainder
+    below d / 4, rounding up one above 3d / 4, below 2**52).
     """
     with np.errstate(over="ignore", invalid="ignore"):
         quotient = steps / decay_steps
         k = np.floor(quotient)
-        product = k * decay_steps
-        k_hi, k_lo = _split(k)
-        d_hi, d_lo = _split(np.float64(decay_steps))
-        error = ((k_hi * d_hi - product) + k_hi * d_lo + k_lo * d_hi) + k_lo * d_lo
-        over = (product > steps) | ((product == steps) & (error > 0))
-    return k - (over & (quotient < _WHOLE_FLOAT64))
+        remainder = np.fmod(steps, decay_steps)
+        over = (quotient == k) & (remainder + remainder > decay_steps)
+        return k - (over & (quotient < _WHOLE_FLOAT64))
+
+
+def _floor_quotient_scalar(step, decay_steps):
+    """`_floor_quotient` for one Python float, with Python floats."""
+    quotient = step / decay_steps
+    if not quotient < _WHOLE_FLOAT64:  # whole already (or infinite)
+        return quotient
+    k = float(math.floor(quotient))
+    if quotient == k:
+        remainder = math.fmod(step, decay_steps)
+        if remainder + remainder > decay_steps:
+            return k - 1.0
+    return k
 
 
 # Output dtypes for which a Python float carries every value exactly.
@@ -55,27 +62,20 @@ _PY_FLOAT_DTYPES = ("float32", "float64")
 
 @_backend.register_serializable
 class InverseTimeDecay(_backend.LearningRateSchedule):
-    """A `LearningRateSchedule` that uses an inverse time decay schedule.
+    """Inverse-time decay of the learning rate, exact and validated.
 
-    When training a model, it is often useful to lower the learning rate as
-    the training progresses. This schedule applies the inverse decay function
-    to an optimizer step, given a provided initial learning rate. It is
-    computed as:
-
-    ```python
-    def decayed_learning_rate(step):
-        return initial_learning_rate / (1 + decay_rate * step / decay_steps)
-    ```
-
-    or, if `staircase` is `True`, as:
+    The rate falls as the inverse of a linear function of the optimizer's
+    step: at step 0 it is `initial_learning_rate`, and it has halved once
+    `decay_rate * step / decay_steps` reaches 1. With `staircase=True` the
+    step is counted in whole periods of `decay_steps`, so the rate holds
+    still within each period and drops at its end:
 
     ```python
-    def decayed_learning_rate(step):
-        return initial_learning_rate / (
-            1 + decay_rate * floor(step / decay_steps))
+    rate = initial_learning_rate / (1 + decay_rate * step / decay_steps)
+    rate = initial_learning_rate / (1 + decay_rate * floor(step / decay_steps))  # staircase
     ```
 
-    Example: fit a Keras model when decaying 1/t with a rate of 0.5:
+    Give it to any Keras optimizer as its learning rate:
 
     ```python
     learning_rate_fn = InverseTimeDecay(0.1, decay_steps=1.0, decay_rate=0.5)
@@ -84,40 +84,50 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     model.fit(data, labels, epochs=5)
     ```
 
-    Arithmetic. The formula is evaluated in float64 and rounded once to the
-    output dtype, so a float32 rate is within 1 ulp of the exact value for
-    every step up to 2**31 (Keras's built-in class casts the step to float32
-    first). In staircase mode, `floor(step / decay_steps)` is an exact
-    integer division when the step is an integer and `decay_steps` is whole,
-    so boundaries are exact up to 2**53. Under JAX without `jax_enable_x64`,
-    float64 is unavailable and the traced path computes in float32.
+    Steps. Any step of an integer or floating dtype: Python ints (0 to
+    2**64 - 1) and floats, numpy scalars and arrays of any shape, and the
+    tensors and variables of the backend, eager or traced (inside
+    `tf.function`, `jax.jit` or `torch.compile`). The result has the step's
+    shape. A boolean, string, complex, `None` or object step raises
+    `TypeError`; a negative, NaN or infinite step whose value is known (not
+    traced) raises `ValueError`. Traced steps are not checked, since
+    compiled code cannot raise on values.
 
-    Output dtype. The dtype of `initial_learning_rate` when it is a float16,
-    bfloat16, float32 or float64 numpy scalar or tensor; otherwise (Python
-    numbers, integer values) `keras.config.floatx()`, float32 by default.
-    An integer `initial_learning_rate` never truncates the result.
+    Arithmetic. Every path (Python numbers, numpy, eager tensors, compiled
+    code, and the R package) evaluates the formula with the same float64
+    operations and rounds once to the output dtype, so they agree to the
+    bit, and a float32 rate equals the exact value rounded to float32 but
+    for values within about 2**-50 of a rounding boundary. Integer steps in
+    staircase mode with a whole `decay_steps` below 2**63 use integer
+    division; otherwise `floor(step / decay_steps)` is exact wherever it is
+    below 2**52 (see `_floor_quotient`). Under JAX without
+    `jax_enable_x64`, traced code has no float64 and evaluates the formula
+    on pairs of float32 numbers (about 48 bits).
 
-    Steps. Known steps (Python numbers, numpy arrays, eager tensors and
-    variables) are evaluated with numpy, which is exact, cheap and checked: a
-    negative, NaN or infinite step raises `ValueError`. Symbolic steps (inside
-    `tf.function`, `jax.jit` or `torch.compile`) use tensor ops and are not
-    checked, since traced code cannot raise on values: a negative step there
-    gives the formula's value as it stands.
+    Output dtype. `dtype` when given; else the dtype of
+    `initial_learning_rate` when it is a float16, bfloat16, float32 or
+    float64 numpy scalar or tensor; else `keras.config.floatx()` at the time
+    of the call. `get_config()` carries an explicit or inherited dtype, so
+    it survives `from_config()` and a `.keras` save and load.
 
     Args:
-        initial_learning_rate: A non-negative finite Python number, numpy
-            scalar or scalar tensor. The initial learning rate.
-        decay_steps: A positive finite number. How often to apply decay.
-        decay_rate: A non-negative finite number. The decay rate.
-        staircase: Whether to apply decay in a discrete staircase, as opposed
-            to continuous, fashion. Must be a boolean.
-        name: String. Optional name of the operation. Defaults to
-            `"InverseTimeDecay"`; `None` means the same.
+        initial_learning_rate: The rate at step 0: a finite number >= 0 (a
+            Python number, numpy scalar or scalar tensor) that the output
+            dtype can represent.
+        decay_steps: The length of one decay period: a finite number > 0.
+            A whole number is kept as an int.
+        decay_rate: How much the rate's denominator grows per period: a
+            finite number >= 0. Zero keeps the rate constant.
+        staircase: `True` to decay in whole periods, `False` (the default)
+            to decay continuously. Must be a boolean.
+        name: A string naming the schedule; `None` means
+            `"InverseTimeDecay"`.
+        dtype: The output dtype, `"float16"`, `"bfloat16"`, `"float32"` or
+            `"float64"`, or `None` for the rule above.
 
     Returns:
-        A 1-arg callable learning rate schedule that takes the current
-        optimizer step and outputs the decayed learning rate, a tensor of the
-        output dtype with the shape of the step.
+        A callable that maps the optimizer's step to the learning rate: a
+        tensor of the output dtype with the shape of the step.
     """
 
     def __init__(
@@ -127,18 +137,22 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         decay_rate,
         staircase=False,
         name="InverseTimeDecay",
+        dtype=None,
     ):
         super().__init__()
-        rate, dtype = _validation.check_initial_learning_rate(initial_learning_rate)
+        rate, rate_dtype = _validation.check_initial_learning_rate(initial_learning_rate)
+        self._dtype = _validation.check_dtype(dtype) or rate_dtype
+        _validation.check_representable(rate, initial_learning_rate, self.dtype)
         self.initial_learning_rate = rate
         self.decay_steps = _validation.check_decay_steps(decay_steps)
         self.decay_rate = _validation.check_decay_rate(decay_rate)
         self.staircase = _validation.check_staircase(staircase)
         self.name = _validation.check_name(name)
-        self._dtype = dtype
-        # A whole decay_steps lets staircase use exact integer division.
+        # A whole decay_steps in int64's range lets staircase use exact
+        # integer division on integer steps; a larger one takes the float
+        # path everywhere (no value is cast outside its type's range).
         self._whole_decay_steps = (
-            int(self.decay_steps) if float(self.decay_steps).is_integer() else None
+            int(self.decay_steps) if type(self.decay_steps) is int else None
         )
 
     @property
@@ -148,32 +162,35 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     def __call__(self, step):
         if type(step) is int or type(step) is float:
-            # The optimizer-free eager case: plain Python floats, the same
+            # The optimizer-free eager case: plain Python numbers, the same
             # IEEE operations as numpy_values, no array overhead.
-            return ops.convert_to_tensor(self._scalar_value(step), self.dtype)
-        steps = _backend.concrete_steps(step)
+            if self.dtype in _PY_FLOAT_DTYPES:
+                return ops.convert_to_tensor(self._scalar_value(step), self.dtype)
+        steps = _backend.known_steps(step)
         if steps is None:
             return self._traced(step)
-        if steps.ndim == 0 and steps.dtype.kind in "iu" and self.dtype in _PY_FLOAT_DTYPES:
-            return ops.convert_to_tensor(self._scalar_value(int(steps)), self.dtype)
-        values = self.numpy_values(steps)
-        if values.ndim == 0 and self.dtype in _PY_FLOAT_DTYPES:
-            # A Python float converts to a tensor ~6x faster than a numpy
-            # scalar does; float64 -> float32 rounds the same either way.
-            values = float(values)
-        return ops.convert_to_tensor(values, self.dtype)
+        if steps.ndim == 0 and self.dtype in _PY_FLOAT_DTYPES:
+            kind = steps.dtype.kind
+            number = int(steps) if kind in "iu" else float(steps)
+            return ops.convert_to_tensor(self._scalar_value(number), self.dtype)
+        return ops.convert_to_tensor(self._values(steps), self.dtype)
 
     def _scalar_value(self, step):
-        """The schedule at one int or float step, in float64 Python floats."""
-        if step != step or step in (_INF, -_INF):
+        """The schedule at one Python int or float step, in Python floats."""
+        if type(step) is int:
+            if not 0 <= step < 2**64:
+                _backend.known_steps(step)  # raises, naming the step
+        elif step != step or step in (_INF, -_INF):
             raise ValueError(f"Argument `step` must be finite. Received: step={step}")
         if step < 0:
             raise ValueError(f"Argument `step` must be >= 0. Received: step={step}")
+        if self.decay_rate == 0.0:
+            return self.initial_learning_rate
         if self.staircase:
             if type(step) is int and self._whole_decay_steps is not None:
                 p = float(step // self._whole_decay_steps)
             else:
-                p = float(_floor_quotient(np.float64(step), self.decay_steps))
+                p = _floor_quotient_scalar(float(step), self.decay_steps)
         else:
             p = float(step) / self.decay_steps
         return self.initial_learning_rate / (p * self.decay_rate + 1.0)
@@ -181,29 +198,38 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     def numpy_values(self, steps):
         """The schedule at `steps` (array-like) as a numpy array of `dtype`.
 
-        Evaluated in float64 in the same order as the traced path (and as the
-        R package), then rounded once to the output dtype.
+        Evaluated in float64 with the same operations as every other path
+        (and as the R package), then rounded once to the output dtype.
         """
-        steps = np.asarray(steps)
-        kind = steps.dtype.kind
-        if kind not in "iuf":
+        steps = _backend.known_steps(steps)
+        if steps is None:
             raise TypeError(
-                "Argument `step` must be a number or an array of numbers. "
-                f"Received: step of dtype {steps.dtype}"
+                "Argument `steps` must have a known value; call the schedule "
+                "itself on symbolic steps."
             )
+        return self._values(steps)
+
+    def _values(self, steps):
+        if steps.dtype.name == "bfloat16":
+            steps = steps.astype(np.float32)  # exact; numpy knows float32
+        kind = steps.dtype.kind
         if kind == "f" and not np.isfinite(steps).all():
             bad = steps[~np.isfinite(steps)].flat[0]
             raise ValueError(f"Argument `step` must be finite. Received: step={bad}")
-        if kind != "u" and steps.size:
+        if kind in "if" and steps.size:
             lowest = steps.min()
             if lowest < 0:
                 raise ValueError(f"Argument `step` must be >= 0. Received: step={lowest}")
-        if self.staircase:
-            if kind in "iu" and self._whole_decay_steps is not None:
-                whole = steps.astype(np.int64, copy=False) // self._whole_decay_steps
-                p = whole.astype(np.float64)
+        if self.decay_rate == 0.0:
+            p = np.zeros(steps.shape)
+        elif self.staircase and kind in "iu" and self._whole_decay_steps is not None:
+            if kind == "u":
+                whole = steps.astype(np.uint64) // np.uint64(self._whole_decay_steps)
             else:
-                p = _floor_quotient(steps.astype(np.float64), self.decay_steps)
+                whole = steps.astype(np.int64) // self._whole_decay_steps
+            p = whole.astype(np.float64)
+        elif self.staircase:
+            p = _floor_quotient(steps.astype(np.float64), self.decay_steps)
         else:
             # astype then an in-place divide: cheaper than a ufunc that casts
             # on the fly, and a copy, so the caller's array stays as it was.
@@ -217,46 +243,86 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         return p.astype(_numpy_dtype(self.dtype), copy=False)
 
     def _traced(self, step):
+        step = _backend.variable_value(step)
+        _backend.check_traced_step_dtype(step)
         if not _backend.float64_available():
             return self._traced_float_float(step)
-        integer_step = "int" in ops.dtype_name(step)
-        if self.staircase and integer_step and self._whole_decay_steps is not None:
-            p = ops.cast(
-                ops.floor_divide(ops.cast(step, "int64"), self._whole_decay_steps),
-                "float64",
-            )
+        step_dtype = ops.dtype_name(step)
+        s = ops.cast(step, "float64")
+        # The schedule's numbers enter compiled code as `zero + number`, a
+        # value the compiler cannot know: XLA's CPU backend otherwise turns
+        # `s / d` into `s * (1 / d)` and folds `(s / d) * r` into one
+        # product, each a rounding that the other paths do not make.
+        zero = s * 0.0
+        if self.decay_rate == 0.0:
+            # The rate itself; p * 0 is NaN where step / decay_steps
+            # overflows, and XLA reorders a product of two `s * 0.0`s into
+            # `(s * s) * 0.0`.
+            return ops.cast(zero + self.initial_learning_rate, self.dtype)
+        if self.staircase and "int" in step_dtype and self._whole_decay_steps is not None:
+            if step_dtype == "uint64":  # int64 cannot hold it
+                divisor = ops.convert_to_tensor(self._whole_decay_steps, "uint64")
+                p = ops.cast(ops.floor_divide(step, divisor), "float64")
+            else:
+                quotient = ops.floor_divide(ops.cast(step, "int64"), self._whole_decay_steps)
+                p = ops.cast(quotient, "float64")
         elif self.staircase:
-            # Float steps with a fractional decay_steps never come from an
-            # optimizer. The floor here goes through mod(s, d), which is
-            # exact, and agrees with _floor_quotient unless s - mod(s, d)
-            # rounds (steps near 2**53); Dekker's split is not used in traced
-            # code because compilers may fuse it into a multiply-add.
-            s = ops.cast(step, "float64")
-            quotient = s / self.decay_steps
-            p = ops.where(
-                quotient >= _WHOLE_FLOAT64,
-                quotient,
-                ops.round((s - ops.mod(s, self.decay_steps)) / self.decay_steps),
-            )
+            p = self._traced_floor_quotient(s, zero + float(self.decay_steps))
         else:
-            p = ops.cast(step, "float64") / self.decay_steps
-        p = p * self.decay_rate + 1.0
-        return ops.cast(self.initial_learning_rate / p, self.dtype)
+            p = s / (zero + float(self.decay_steps))
+        # `+ zero` between the product and the sum: XLA's CPU backend fuses
+        # `a * b + 1` into one multiply-add, which rounds once instead of
+        # twice; `a * b + zero` may fuse too, but rounds as the product does.
+        p = (p * (zero + self.decay_rate) + zero) + 1.0
+        # A tensor numerator also keeps torch.compile from turning
+        # `number / tensor` into a reciprocal and a product.
+        return ops.cast((zero + self.initial_learning_rate) / p, self.dtype)
+
+    @staticmethod
+    def _traced_floor_quotient(s, d):
+        """`_floor_quotient` in tensor ops, operation for operation."""
+        quotient = s / d
+        k = ops.floor(quotient)
+        remainder = ops.fmod(s, d)
+        over = ops.logical_and(
+            ops.logical_and(ops.equal(quotient, k), ops.greater(remainder + remainder, d)),
+            ops.less(quotient, ops.convert_to_tensor(_WHOLE_FLOAT64, "float64")),
+        )
+        return k - ops.cast(over, "float64")
 
     def _traced_float_float(self, step):
         """The traced formula in float32 pairs, where float64 is unavailable."""
         integer_step = "int" in ops.dtype_name(step)
-        decay_steps = _float_float.constant(self.decay_steps)
+        if self.decay_rate == 0.0:
+            zero = ops.cast(step, "float32") * 0.0
+            return ops.cast(zero + self.initial_learning_rate, self.dtype)
+        # float32 pairs reach only ~3.4e38: beyond 2**100, step and
+        # decay_steps are both scaled by a power of two that brings
+        # decay_steps into [1, 2). That leaves the quotient as it is, but
+        # where the scaled step underflows, and there the quotient is below
+        # 2**-126 and the rate rounds to initial_learning_rate anyway.
+        scale = 1.0
+        if self.decay_steps >= 2.0**100:
+            scale = 2.0 ** -(math.frexp(self.decay_steps)[1] - 1)
+        decay_steps = _float_float.constant(self.decay_steps * scale)
         if integer_step:
             if self.staircase and self._whole_decay_steps is not None:
-                step = ops.floor_divide(step, self._whole_decay_steps)
+                # Steps here are at most 32 bits (no x64): widen the small
+                # types first, so that decay_steps fits the step's type.
+                wide = "uint32" if ops.dtype_name(step).startswith("uint") else "int32"
+                if self._whole_decay_steps > np.iinfo(wide).max:
+                    step = ops.cast(step, wide) * 0  # every step's quotient is 0
+                else:
+                    divisor = ops.convert_to_tensor(self._whole_decay_steps, wide)
+                    step = ops.floor_divide(ops.cast(step, wide), divisor)
                 p = _float_float.from_integer(ops, step)
             else:
-                p = _float_float.divide(_float_float.from_integer(ops, step), decay_steps)
+                hi, lo = _float_float.from_integer(ops, step)
+                p = _float_float.divide((hi * scale, lo * scale), decay_steps)
                 if self.staircase:
                     p = _float_float.floor(ops, p)
         else:
-            s = ops.cast(step, "float32")
+            s = ops.cast(step, "float32") * scale
             p = _float_float.divide((s, s * 0), decay_steps)
             if self.staircase:
                 p = _float_float.floor(ops, p)
@@ -272,6 +338,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             "decay_rate": self.decay_rate,
             "staircase": self.staircase,
             "name": self.name,
+            "dtype": self._dtype,
         }
 
     @classmethod
@@ -283,5 +350,5 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         return (
             f"InverseTimeDecay(initial_learning_rate={self.initial_learning_rate!r}, "
             f"decay_steps={self.decay_steps!r}, decay_rate={self.decay_rate!r}, "
-            f"staircase={self.staircase!r}, name={self.name!r})"
+            f"staircase={self.staircase!r}, name={self.name!r}, dtype={self._dtype!r})"
         )

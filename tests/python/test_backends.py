@@ -70,7 +70,7 @@ def test_fit_uses_it_and_the_model_reloads(probe):
     assert probe["restored_type"] == "InverseTimeDecay"
     assert probe["restored_config"] == {
         "initial_learning_rate": 0.1, "decay_steps": 2, "decay_rate": 0.5,
-        "staircase": False, "name": "InverseTimeDecay",
+        "staircase": False, "name": "InverseTimeDecay", "dtype": None,
     }
     assert probe["restored_iterations"] == 8
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import exact_rate, run_python
+from conftest import exact_rate, run_python, ulps
 from inverse_time_decay import InverseTimeDecay
 
 # The documented rule: the dtype of a floating initial_learning_rate, else
@@ -30,10 +30,15 @@ def test_output_dtype_follows_the_rule(initial, numpy_type, step):
     assert value.dtype == tf.as_dtype(np.dtype(numpy_type))
     compiled = tf.function(schedule, jit_compile=numpy_type not in (np.float16,))(tf.constant(7, tf.int64))
     assert compiled.dtype == value.dtype
-    # Rounded once from the exact value to that dtype.
+    assert float(tf.cast(compiled, tf.float64)) == float(tf.cast(schedule(7), tf.float64))
+    # Narrower than float64: the exact value rounded once to that dtype;
+    # float64 itself: within the formula's few float64 roundings.
     initial_value = float(tf.cast(initial, tf.float64))
-    exact = float(exact_rate(initial_value, 3, 0.5, 7))
-    assert float(tf.cast(compiled, tf.float64)) == float(np.asarray(exact, np.float64).astype(numpy_type))
+    exact = exact_rate(initial_value, 3, 0.5, 7)
+    if numpy_type is np.float64:
+        assert ulps(float(compiled), exact, np.float64) <= 2
+    else:
+        assert float(tf.cast(compiled, tf.float64)) == float(np.asarray(float(exact)).astype(numpy_type))
 
 
 def test_python_numbers_follow_floatx():
@@ -71,3 +76,33 @@ def test_mixed_float16_policy_trains():
         assert float(model.optimizer.learning_rate) == float(np.float32(float(exact_rate(0.5, 4, 0.1, step))))
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+@pytest.mark.parametrize("how", ["argument", "dtype"])
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+def test_the_output_dtype_survives_config_and_a_keras_file(tmp_path, dtype, how):
+    if how == "argument":
+        initial = tf.constant(0.1, dtype=dtype)
+        schedule = InverseTimeDecay(initial, 3, 0.5)
+    else:
+        schedule = InverseTimeDecay(0.1, 3, 0.5, dtype=dtype)
+    assert schedule.get_config()["dtype"] == dtype
+    assert InverseTimeDecay.from_config(schedule.get_config()).dtype == dtype
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule), loss="mse")
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    restored = keras.saving.load_model(path).optimizer._learning_rate
+    assert restored.dtype == dtype
+    assert restored(7).dtype == tf.as_dtype(dtype)
+
+
+def test_a_python_number_schedule_keeps_following_floatx_after_config():
+    config = InverseTimeDecay(0.1, 3, 0.5).get_config()
+    assert config["dtype"] is None
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        assert InverseTimeDecay.from_config(config)(7).dtype == tf.float64
+    finally:
+        keras.config.set_floatx(previous)

@@ -148,6 +148,6 @@ def test_an_r_error_reaches_python_with_its_message(r):
 
     with pytest.raises(RRuntimeError) as info:
         package.learning_rate_schedule_inverse_time_decay(0.1, 0, 0.5)
-    assert "Argument `decay_steps` must be > 0. Received: decay_steps = 0" in str(info.value)
+    assert "Argument `decay_steps` must be > 0. Received: decay_steps=0" in str(info.value)
     with pytest.raises(RRuntimeError, match="`staircase`"):
         package.learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase="no")

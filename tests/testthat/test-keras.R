@@ -126,3 +126,61 @@ test_that("the Python module comes from inside the installed R package", {
   bundled <- normalizePath(system.file("python", package = "inversetimedecay"))
   expect_true(startsWith(normalizePath(class_file), bundled))
 })
+
+test_that("Python steps go to the Keras schedule and come back as tensors", {
+  skip_if_no_keras()
+  skip_if_not(reticulate::py_module_available("tensorflow"), "TensorFlow is missing")
+  tf <- reticulate::import("tensorflow")
+  keras <- reticulate::import("keras")
+  np <- reticulate::import("numpy", convert = FALSE)
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5, staircase = TRUE)
+  steps <- list(
+    tf$Variable(25L), tf$constant(25L), keras$Variable(25L, dtype = "int64"),
+    np$int64(25L), np$float32(25), tf$constant(c(25, 25.5, 26))
+  )
+  for (step in steps) {
+    rate <- s(step)
+    expect_true(inherits(rate, "python.builtin.object"), label = class(step)[[1]])
+    expect_identical(
+      as.numeric(reticulate::py_to_r(np$asarray(rate))),
+      as_float32(0.1 / (1 + 0.5 * floor(rep(25, length(rate)) / 3))) ,
+      label = class(step)[[1]]
+    )
+  }
+  # A model's optimizer iterations, as keras pipelines pass them.
+  model <- keras$Sequential(list(keras$Input(shape = list(1L)), keras$layers$Dense(1L)))
+  model$compile(optimizer = keras$optimizers$SGD(learning_rate = s), loss = "mse")
+  rate <- s(model$optimizer$iterations)
+  expect_identical(as.numeric(rate$numpy()), s(0))
+  condition <- tryCatch(s(np$array(list(TRUE))), error = identity)
+  expect_s3_class(condition, "inversetimedecay_python_TypeError")
+  expect_match(conditionMessage(condition), "Argument `step`", fixed = TRUE)
+})
+
+test_that("R's dtype follows floatx() for R numbers, and a fixed dtype survives config and saving", {
+  skip_if_no_keras()
+  keras <- reticulate::import("keras")
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)
+  previous <- keras$config$floatx()
+  keras$config$set_floatx("float64")
+  on.exit(keras$config$set_floatx(previous))
+  expect_identical(s$dtype, "float64")
+  expect_identical(s(0:10), formula_rate(0.1, 3, 0.5, 0:10))
+  keras$config$set_floatx("float32")
+  expect_identical(s$dtype, "float32")
+  expect_identical(s(0:10), as_float32(formula_rate(0.1, 3, 0.5, 0:10)))
+
+  for (dtype in c("float16", "float64")) {
+    fixed <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5, dtype = dtype)
+    expect_identical(fixed$dtype, dtype)
+    python <- keras_schedule(fixed)
+    expect_identical(python$get_config()$dtype, dtype)
+    expect_identical(python$`__class__`$from_config(python$get_config())$dtype, dtype)
+    model <- keras$Sequential(list(keras$Input(shape = list(1L)), keras$layers$Dense(1L)))
+    model$compile(optimizer = keras$optimizers$SGD(learning_rate = fixed), loss = "mse")
+    path <- tempfile(fileext = ".keras")
+    model$save(path)
+    restored <- keras$saving$load_model(path)
+    expect_identical(restored$optimizer$`_learning_rate`$dtype, dtype)
+  }
+})

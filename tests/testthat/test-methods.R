@@ -38,3 +38,26 @@ test_that("fields are available with $", {
   expect_identical(s$name, "InverseTimeDecay")
   expect_identical(s$dtype, "float32")
 })
+
+test_that("an unknown field is an R error listing the fields, and starts no Python", {
+  skip_if_not_installed("callr")
+  result <- callr::r(function() {
+    library(inversetimedecay)
+    s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
+    condition <- tryCatch(s$decay_step, error = identity)
+    list(class = class(condition), message = conditionMessage(condition),
+         names = names(s), dtype = s$dtype, bracket = s[["decay_rate"]],
+         reticulate = isNamespaceLoaded("reticulate"))
+  })
+  expect_identical(result$class[[1]], "inversetimedecay_field_error")
+  expect_match(result$message, "no field `decay_step`", fixed = TRUE)
+  for (field in c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")) {
+    expect_match(result$message, paste0("`", field, "`"), fixed = TRUE)
+  }
+  expect_match(result$message, "keras_schedule()", fixed = TRUE)
+  expect_identical(result$names, c("initial_learning_rate", "decay_steps", "decay_rate",
+                                   "staircase", "name", "dtype"))
+  expect_identical(result$dtype, "float32")
+  expect_identical(result$bracket, 0.5)
+  expect_false(result$reticulate)
+})

@@ -33,9 +33,11 @@ test_that("a 1e6-step curve is a plain numeric vector", {
   expect_identical(s(5), as_float32(0.1 / (1 + 0.5 * 5)))
 })
 
-test_that("NA steps give NA; negative, infinite and non-numeric steps are errors", {
+test_that("NA and NaN steps give NA; negative, infinite and non-numeric steps are errors", {
   s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
   expect_identical(s(c(1, NA, 3))[2], NA_real_)
+  expect_identical(s(c(1, NaN, 3))[2], NA_real_)
+  expect_identical(s(c(1L, NA_integer_))[2], NA_real_)
   expect_false(is.na(s(c(1, NA, 3))[1]))
   expect_error(s(-1), class = "inversetimedecay_argument_error", regexp = "`step`")
   expect_error(s(Inf), class = "inversetimedecay_argument_error", regexp = "`step`")
@@ -47,4 +49,28 @@ test_that("decay_steps = 0.5 is never truncated", {
   s <- learning_rate_schedule_inverse_time_decay(0.1, 0.5, 0.5)
   expect_identical(s$decay_steps, 0.5)
   expect_identical(s(1), as_float32(0.1 / (1 + 0.5 * 2)))
+})
+
+test_that("a whole decay_steps beyond int64 takes the float path, with no overflow", {
+  for (staircase in c(FALSE, TRUE)) {
+    s <- learning_rate_schedule_inverse_time_decay(0.1, 1e300, 0.5, staircase = staircase)
+    expect_identical(s(c(0L, 5L, .Machine$integer.max)), rep(as_float32(0.1), 3))
+    expect_identical(s(c(0, 2^64, 1e300)), as_float32(c(0.1, 0.1, 0.1 / 1.5)))
+    s20 <- learning_rate_schedule_inverse_time_decay(0.1, 1e20, 0.5, staircase = staircase)
+    expect_identical(s20(3e20), as_float32(formula_rate(0.1, 1e20, 0.5, 3e20, staircase)))
+  }
+})
+
+test_that("decay_rate = 0 gives the initial rate at every step, never NaN", {
+  s <- learning_rate_schedule_inverse_time_decay(0.25, 1e-300, 0, staircase = TRUE)
+  expect_identical(s(c(0, 1, 1e300)), rep(0.25, 3))
+})
+
+test_that("staircase floors exactly next to boundaries with a fractional decay_steps", {
+  # 3 / 0.001 is 2999.99999999999993... in binary: the floor is 2999, where
+  # the rounded quotient is 3000.
+  s <- learning_rate_schedule_inverse_time_decay(1, 0.001, 1, staircase = TRUE)
+  expect_identical(s(3), as_float32(1 / 3000))
+  expect_identical(s(3L), as_float32(1 / 3000))
+  expect_identical(s(c(2.5, 4.5)), as_float32(1 / (1 + c(2499, 4499))))
 })

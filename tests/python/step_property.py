@@ -1,0 +1,236 @@
+"""One property over every step type, mode and path, on this process's Keras.
+
+For random parameters and random steps of one step type, the schedule must
+give the same bits through every path it has:
+
+- scalar: each step alone, as a Python number, a numpy scalar, a 0-d array,
+  a backend scalar tensor and (where the backend has one of that dtype) a
+  variable;
+- array: all steps at once, as a numpy array and as a backend tensor;
+- traced: the backend tensor through `tf.function(jit_compile=True)`,
+  `jax.jit` or `torch.compile(fullgraph=True)`;
+
+and, for float32 rates, those bits must be the exact rational value rounded
+once to float32 (`exact_float32`, computed here with fractions). A float64
+schedule must agree across paths and lie within 2 ulps of the exact value
+(the formula has four roundings in float64).
+
+test_step_property.py runs `check` in-process on TensorFlow (adding R's
+values through rpy2) and runs this file as a script, in a fresh process,
+for JAX (with and without x64), PyTorch and tf_keras. As a script it prints
+one JSON line: how many examples and cases (step type x mode x path) were
+checked.
+"""
+
+import json
+import math
+import os
+import sys
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
+if LEGACY:
+    import tensorflow as tf
+    import tf_keras as keras
+
+    BACKEND = "tf_keras"
+else:
+    import keras
+
+    BACKEND = keras.backend.backend()
+
+if BACKEND == "jax":
+    import jax
+    import jax.numpy as jnp
+
+    X64 = bool(jax.config.read("jax_enable_x64"))
+else:
+    X64 = True
+# JAX without x64 has no float64; its compiled path computes in float32 pairs.
+PAIRS = BACKEND == "jax" and not X64
+PAIR_FLOOR_CASES = [0]
+if BACKEND == "torch":
+    import torch
+elif BACKEND == "tensorflow":
+    import tensorflow as tf
+
+from inverse_time_decay import InverseTimeDecay  # noqa: E402
+
+INTEGER_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+FLOAT_DTYPES = ["float16", "float32", "float64"]
+LENGTH = 6  # one shape, so each schedule compiles once per step type
+
+if PAIRS:
+    # Without x64 JAX has no 64-bit types at all.
+    TENSOR_DTYPES = ["int8", "int16", "int32", "uint8", "uint16", "uint32", "float16", "float32"]
+elif BACKEND == "torch":
+    # torch's unsigned types beyond uint8 have no arithmetic kernels.
+    TENSOR_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64"]
+else:
+    TENSOR_DTYPES = INTEGER_DTYPES + FLOAT_DTYPES
+# float32 twice as often: it is the default, and the one rounded exactly.
+OUTPUT_DTYPES = ["float32"] if PAIRS else ["float32", "float32", "float64"]
+VARIABLE_DTYPES = ["int32", "float32"] if PAIRS else ["int32", "int64", "float32", "float64"]
+
+
+def exact_rate(lr, d, r, step, staircase):
+    p = Fraction(math.floor(Fraction(step) / Fraction(d))) if staircase else Fraction(step) / Fraction(d)
+    return Fraction(lr) / (1 + Fraction(r) * p)
+
+
+def exact_float32(value):
+    """The float32 nearest to the Fraction `value`, ties to even."""
+    guess = np.float32(float(value))
+    candidates = [np.nextafter(guess, np.float32(-np.inf)), guess, np.nextafter(guess, np.float32(np.inf))]
+    finite = [c for c in candidates if np.isfinite(c)]
+    return min(finite, key=lambda c: (abs(Fraction(float(c)) - value), int(c.view(np.uint32)) & 1))
+
+
+def ulps64(value, exact):
+    spacing = Fraction(float(np.spacing(np.float64(float(exact)))))
+    return float(abs(Fraction(float(value)) - exact) / spacing) if spacing else 0.0
+
+
+def to_numpy(x):
+    if BACKEND == "torch":
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def backend_tensor(values, dtype):
+    if BACKEND in ("tensorflow", "tf_keras"):
+        return tf.constant(values, dtype=dtype)
+    if BACKEND == "jax":
+        return jnp.asarray(values, dtype=dtype)
+    return torch.tensor(np.asarray(values, dtype=dtype))
+
+
+def backend_variable(value, dtype):
+    if BACKEND == "tf_keras":
+        return tf.Variable(value, dtype=dtype)
+    return keras.Variable(np.asarray(value, dtype=dtype), dtype=dtype, trainable=False)
+
+
+def compile_schedule(schedule):
+    if BACKEND in ("tensorflow", "tf_keras"):
+        return tf.function(schedule, jit_compile=True)
+    if BACKEND == "jax":
+        return jax.jit(schedule)
+    torch._dynamo.reset()
+    return torch.compile(schedule, fullgraph=True, dynamic=False)
+
+
+@st.composite
+def cases(draw):
+    lr = draw(st.floats(0, 1e3))
+    decay_steps = draw(st.one_of(
+        st.integers(1, 2**53),                                  # whole, kept an int
+        st.floats(1e-3, 1e300).filter(lambda d: not d.is_integer()),  # fractional
+        st.floats(1e-3, 1e300),                                 # whole floats up to 1e300
+    ))
+    decay_rate = draw(st.floats(0, 1e3))
+    staircase = draw(st.booleans())
+    dtype = draw(st.sampled_from(TENSOR_DTYPES))
+    if dtype in INTEGER_DTYPES:
+        info = np.iinfo(dtype)
+        value = st.integers(0, min(int(info.max), 2**64 - 1))
+    else:
+        width = {"float16": 16, "float32": 32, "float64": 64}[dtype]
+        value = st.floats(0, min(float(np.finfo(dtype).max), 2.0**64), width=width)
+    steps = draw(st.lists(value, min_size=LENGTH, max_size=LENGTH))
+    return lr, decay_steps, decay_rate, staircase, dtype, steps
+
+
+def python_number(value, dtype):
+    return int(value) if dtype in INTEGER_DTYPES else float(value)
+
+
+def paths(schedule, dtype, steps):
+    """{path name: rates as a float64 numpy array} for one step type."""
+    array = np.asarray(steps, dtype=dtype)
+    tensor = backend_tensor(array, dtype)
+    out = {}
+    out["scalar/python"] = [schedule(python_number(s, dtype)) for s in array]
+    out["scalar/numpy"] = [schedule(s) for s in array]
+    out["scalar/0-d array"] = [schedule(np.asarray(s)) for s in array]
+    out["scalar/tensor"] = [schedule(backend_tensor(s, dtype)) for s in array]
+    if dtype in VARIABLE_DTYPES:
+        out["scalar/variable"] = [schedule(backend_variable(s, dtype)) for s in array]
+    out["array/numpy"] = schedule(array)
+    out["array/tensor"] = schedule(tensor)
+    out["traced/tensor"] = compile_schedule(schedule)(tensor)
+    return {
+        name: np.array([to_numpy(v) for v in value] if isinstance(value, list) else to_numpy(value))
+        for name, value in out.items()
+    }
+
+
+CHECKED = {"examples": 0, "values": 0, "cases": set()}
+
+
+def check(lr, decay_steps, decay_rate, staircase, dtype, steps, output="float32", extra=None):
+    """Asserts the property for one example; `extra` adds other routes' values."""
+    schedule = InverseTimeDecay(lr, decay_steps, decay_rate, staircase=staircase, dtype=output)
+    results = paths(schedule, dtype, steps)
+    if extra is not None:
+        results.update(extra(schedule, dtype, steps))
+    exact_steps = [Fraction(float(s)) if dtype in FLOAT_DTYPES else int(s)
+                   for s in np.asarray(steps, dtype=dtype)]
+    exact = [exact_rate(lr, decay_steps, decay_rate, s, staircase) for s in exact_steps]
+    if output == "float32":
+        want = np.array([exact_float32(e) for e in exact], dtype=np.float32)
+    else:
+        want = results["array/numpy"]
+        worst = max(ulps64(v, e) for v, e in zip(want, exact))
+        assert worst <= 2, ("float64 ulps", worst)
+    mode = "staircase" if staircase else "continuous"
+    for name, values in results.items():
+        assert values.dtype == np.dtype(output), (name, values.dtype)
+        assert np.all(np.isfinite(values)) and np.all(values >= 0), (name, values)
+        expected = want
+        if name.startswith("traced") and BACKEND != "torch":
+            # XLA's CPU backend flushes subnormal numbers to zero.
+            expected = np.where(np.abs(want) < np.finfo(output).tiny, 0, want).astype(output)
+        got = values.astype(output).view(np.uint32 if output == "float32" else np.uint64)
+        if name.startswith("traced") and PAIRS and staircase and not float(decay_steps).is_integer():
+            # float32 pairs hold ~48 bits, not a fractional decay_steps' 53:
+            # the floor may land one period off, and only by that.
+            for value, step in zip(values, exact_steps):
+                n = math.floor(Fraction(step) / Fraction(decay_steps))
+                near = [exact_float32(Fraction(lr) / (1 + Fraction(decay_rate) * k))
+                        for k in (n - 1, n, n + 1) if k >= 0]
+                assert value in near, (name, step, value, near)
+            PAIR_FLOOR_CASES[0] += 1
+            continue
+        assert np.array_equal(got, expected.view(got.dtype)), (
+            f"{name} differs: {values.tolist()} != {want.tolist()}")
+        CHECKED["cases"].add((dtype, mode, name))
+    CHECKED["examples"] += 1
+    CHECKED["values"] += len(steps) * len(results)
+
+
+def property_test(examples, extra=None):
+    """The hypothesis test, over `examples` random examples."""
+
+    @settings(max_examples=examples, deadline=None, derandomize=False,
+              suppress_health_check=list(HealthCheck))
+    @given(cases(), st.sampled_from(OUTPUT_DTYPES))
+    def test(case, output):
+        check(*case, output=output, extra=extra)
+
+    return test
+
+
+def summary():
+    return {"backend": BACKEND, "x64": X64, "examples": CHECKED["examples"],
+            "values": CHECKED["values"], "cases": len(CHECKED["cases"]),
+            "pair_floor_cases": PAIR_FLOOR_CASES[0]}
+
+
+if __name__ == "__main__":
+    property_test(int(sys.argv[1]) if len(sys.argv) > 1 else 60)()
+    print(json.dumps(summary()))
