@@ -17,7 +17,7 @@ def test_get_config_is_complete_and_round_trips():
     config = schedule.get_config()
     assert config == {
         "initial_learning_rate": 0.25, "decay_steps": 7, "decay_rate": 0.3,
-        "staircase": True, "name": "decay",
+        "staircase": True, "name": "decay", "dtype": None,
     }
     clone = InverseTimeDecay.from_config(config)
     assert clone.get_config() == config
