@@ -73,5 +73,5 @@ def test_every_path_on_the_other_backends_gives_the_exact_rate(env):
     summary = run_probe("step_property.py", examples, env=env, timeout=900)
     print("step property:", json.dumps(summary))
     assert summary["examples"] == int(examples)
-    assert summary["cases"] >= 60
+    assert summary["cases"] >= 40  # of step type x mode x path
 
