@@ -63,18 +63,36 @@ else:
         return keras.ops.convert_to_tensor(x, dtype=dtype)
 
 
+# floor, floor_divide and fmod are the backend's own functions, chosen once:
+# keras.ops.floor rounds a float64 through float32 on JAX, and
+# keras.ops.floor_divide returns uint32 for two uint64 tensors on TensorFlow
+# (Keras 3.15). fmod is C's, which is exact; keras.ops.mod is floor-mod,
+# which torch.compile lowers to x - y * floor(x / y), not exact (for the
+# non-negative steps here the two agree in value).
+if tf is not None:
+    _floor, _floor_divide, _fmod = tf.math.floor, tf.math.floordiv, tf.truncatemod
+elif BACKEND == "jax":
+    import jax.numpy as _jnp
+
+    _floor, _floor_divide, _fmod = _jnp.floor, _jnp.floor_divide, _jnp.fmod
+else:
+    import torch as _torch
+
+    _floor, _floor_divide, _fmod = _torch.floor, _torch.floor_divide, _torch.fmod
+
+
 if LEGACY_KERAS:
 
     class ops:  # noqa: N801 - the few keras.ops the schedule needs, for tf_keras
         cast = staticmethod(tf.cast)
-        floor_divide = staticmethod(tf.math.floordiv)
-        floor = staticmethod(tf.math.floor)
+        floor_divide = staticmethod(_floor_divide)
+        floor = staticmethod(_floor)
         equal = staticmethod(tf.equal)
         where = staticmethod(tf.where)
         logical_and = staticmethod(tf.logical_and)
         greater = staticmethod(tf.greater)
         less = staticmethod(tf.less)
-        fmod = staticmethod(tf.truncatemod)
+        fmod = staticmethod(_fmod)
         convert_to_tensor = staticmethod(_tensor_constant)
 
         @staticmethod
@@ -92,36 +110,9 @@ else:
         less = staticmethod(keras.ops.less)
         convert_to_tensor = staticmethod(_tensor_constant)
 
-        @staticmethod
-        def floor(x):
-            # The backend's own: keras.ops.floor rounds a float64 through
-            # float32 on JAX (Keras 3.15), which can floor to the next whole.
-            if BACKEND == "torch":
-                return sys.modules["torch"].floor(x)
-            if BACKEND == "jax":
-                return sys.modules["jax"].numpy.floor(x)
-            return tf.math.floor(x)
-
-        @staticmethod
-        def floor_divide(x, y):
-            # The backend's own: keras.ops.floor_divide returns uint32 for
-            # two uint64 tensors on TensorFlow (Keras 3.15).
-            if BACKEND == "torch":
-                return sys.modules["torch"].floor_divide(x, y)
-            if BACKEND == "jax":
-                return sys.modules["jax"].numpy.floor_divide(x, y)
-            return tf.math.floordiv(x, y)
-
-        @staticmethod
-        def fmod(x, y):
-            # C's fmod, which is exact. keras.ops.mod is floor-mod, which
-            # torch.compile lowers to x - y * floor(x / y), not exact; for
-            # the non-negative steps here the two agree in value.
-            if BACKEND == "torch":
-                return sys.modules["torch"].fmod(x, y)
-            if BACKEND == "jax":
-                return sys.modules["jax"].numpy.fmod(x, y)
-            return tf.truncatemod(x, y)
+        floor = staticmethod(_floor)
+        floor_divide = staticmethod(_floor_divide)
+        fmod = staticmethod(_fmod)
 
         @staticmethod
         def dtype_name(x):
