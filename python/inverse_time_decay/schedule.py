@@ -252,12 +252,13 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         # The schedule's numbers enter compiled code as `zero + number`, a
         # value the compiler cannot know: XLA's CPU backend otherwise turns
         # `s / d` into `s * (1 / d)` and folds `(s / d) * r` into one
-        # product, each a rounding that the other paths do not make.
-        zero = s * 0.0
+        # product, each a rounding that the other paths do not make. Not
+        # `s * 0.0`: a step converted from an unsigned type is known to be
+        # finite and >= 0, and XLA folds that product to the constant 0.
+        zero = s - s
         if self.decay_rate == 0.0:
-            # The rate itself; p * 0 is NaN where step / decay_steps
-            # overflows, and XLA reorders a product of two `s * 0.0`s into
-            # `(s * s) * 0.0`.
+            # The rate itself: p * 0 is NaN where step / decay_steps
+            # overflows.
             return ops.cast(zero + self.initial_learning_rate, self.dtype)
         if self.staircase and "int" in step_dtype and self._whole_decay_steps is not None:
             if step_dtype == "uint64":  # int64 cannot hold it

@@ -29,7 +29,7 @@ import sys
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
@@ -216,9 +216,15 @@ def check(lr, decay_steps, decay_rate, staircase, dtype, steps, output="float32"
 def property_test(examples, extra=None):
     """The hypothesis test, over `examples` random examples."""
 
-    @settings(max_examples=examples, deadline=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    # The same examples on every run, so that CI cannot pass one day and
+    # fail the next; STEP_PROPERTY_SEARCH=1 draws new ones.
+    @settings(max_examples=examples, deadline=None,
+              derandomize=os.environ.get("STEP_PROPERTY_SEARCH") != "1",
+              database=None, suppress_health_check=list(HealthCheck))
     @given(cases(), st.sampled_from(OUTPUT_DTYPES))
+    # Found by a random search: XLA folds `s * 0.0` to 0 for a step
+    # converted from an unsigned type, and then rewrites the division.
+    @example((1.0, 60834, 62.0, False, "uint8", [0, 0, 0, 0, 0, 97]), OUTPUT_DTYPES[-1])
     def test(case, output):
         check(*case, output=output, extra=extra)
 

@@ -50,7 +50,7 @@ def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
     summary = step_property.summary()
     cases = step_property.CHECKED["cases"]
     print("step property:", json.dumps(summary))
-    assert summary["examples"] == 150
+    assert summary["examples"] >= 150
     # Every path and mode was reached, R's among them.
     assert {path for _, _, path in cases} >= {
         "scalar/python", "scalar/numpy", "scalar/0-d array", "scalar/tensor",
@@ -72,6 +72,6 @@ def test_every_path_on_the_other_backends_gives_the_exact_rate(env):
     examples = "40" if env.get("KERAS_BACKEND") == "torch" else "100"  # torch compiles slowly
     summary = run_probe("step_property.py", examples, env=env, timeout=900)
     print("step property:", json.dumps(summary))
-    assert summary["examples"] == int(examples)
+    assert summary["examples"] >= int(examples)
     assert summary["cases"] >= 40  # of step type x mode x path
 
