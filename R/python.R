@@ -15,9 +15,71 @@ python_path <- function() {
 
 python_module <- function() {
   if (is.null(.python$module)) {
-    .python$module <- reticulate::import_from_path("inverse_time_decay", path = python_path())
+    check_embedding()
+    .python$module <- tryCatch(
+      reticulate::import_from_path("inverse_time_decay", path = python_path()),
+      error = function(e) {
+        if (!keras_available()) stop(keras_missing_error())
+        stop(e)
+      }
+    )
   }
   .python$module
+}
+
+keras_available <- function() {
+  reticulate::py_module_available("keras") || reticulate::py_module_available("tf_keras")
+}
+
+keras_missing_error <- function() {
+  python <- tryCatch(reticulate::py_exe(), error = function(e) NULL) %||% "(none found)"
+  structure(
+    class = c("inversetimedecay_keras_missing", "error", "condition"),
+    list(
+      message = paste0(
+        "Keras is not installed in the Python that reticulate uses (", python, "). ",
+        "Install it with install_inverse_time_decay(), or point RETICULATE_PYTHON ",
+        "at a Python that has Keras 3 and a backend such as TensorFlow."
+      ),
+      call = NULL
+    )
+  )
+}
+
+# R embedded in a Python process: rpy2 starts R under the name "rpy2" and,
+# from rinterface.initr(), names the process in PYTHON_SESSION_INITIALIZED
+# (rstudio/reticulate#98); robjects' own start sets only the former. On
+# Linux the executable itself tells, whoever embedded R.
+embedded_in_python <- function() {
+  info <- Sys.getenv("PYTHON_SESSION_INITIALIZED")
+  exe <- if (file.exists("/proc/self/exe")) Sys.readlink("/proc/self/exe") else ""
+  identical(commandArgs()[1L], "rpy2") ||
+    grepl(paste0("(^|:)current_pid=", Sys.getpid(), "(:|$)"), info) ||
+    grepl("^python[0-9.]*$", basename(exe))
+}
+
+# reticulate before 1.31 calls Python without the GIL when R shuts down
+# inside rpy2, so such a process dies at exit (checked here with 1.28, 1.29
+# and 1.30; 1.31 exits cleanly). Refuse before Python is touched at all.
+reticulate_can_embed <- function(version = utils::packageVersion("reticulate")) {
+  version >= "1.31"
+}
+
+check_embedding <- function() {
+  if (embedded_in_python() && !reticulate_can_embed()) {
+    stop(structure(
+      class = c("inversetimedecay_embedding_error", "error", "condition"),
+      list(
+        message = paste0(
+          "R is running inside Python (rpy2), and reticulate ",
+          utils::packageVersion("reticulate"), " cannot call back into that Python ",
+          "safely: the process crashes when it exits. Nothing was run. Update ",
+          "reticulate to 1.31 or later, or run this R code with Rscript."
+        ),
+        call = NULL
+      )
+    ))
+  }
 }
 
 .onLoad <- function(libname, pkgname) {
@@ -31,10 +93,36 @@ python_module <- function() {
   }
   setHook("reticulate::keras::load", register)
   setHook("reticulate::tf_keras::load", register)
-  if (isNamespaceLoaded("reticulate") && reticulate::py_available(initialize = FALSE)) {
-    modules <- names(reticulate::import("sys")$modules)
-    if (any(c("keras", "tf_keras") %in% modules)) register()
+  # reticulate 1.41 and later take a package's Python needs from
+  # py_require(); declared when reticulate loads, which library() does not do.
+  setHook(packageEvent("reticulate", "onLoad"), function(...) declare_python_requirements())
+  if (isNamespaceLoaded("reticulate")) {
+    declare_python_requirements()
+    if (reticulate::py_available(initialize = FALSE) && (!embedded_in_python() || reticulate_can_embed())) {
+      modules <- names(reticulate::import("sys")$modules)
+      if (any(c("keras", "tf_keras") %in% modules)) register()
+    }
   }
+}
+
+declare_python_requirements <- function() {
+  if (utils::packageVersion("reticulate") >= "1.41") {
+    reticulate::py_require(python_requirements())
+  }
+  invisible()
+}
+
+# What the schedule needs from Python: Keras 3 and TensorFlow (its CPU build
+# on Linux, where `tensorflow` brings CUDA libraries; elsewhere the one
+# build). NumPy 2 only for reticulate releases that can read its arrays:
+# support came in reticulate 1.38.
+python_requirements <- function(reticulate_version = utils::packageVersion("reticulate"),
+                                sysname = Sys.info()[["sysname"]]) {
+  c(
+    "keras>=3",
+    if (identical(sysname, "Linux")) "tensorflow-cpu" else "tensorflow",
+    if (reticulate_version < "1.38") "numpy<2"
+  )
 }
 
 #' Install the Python packages the schedule needs
@@ -43,6 +131,15 @@ python_module <- function() {
 #' TensorFlow, in the manner of `keras::install_keras()`. The schedule's own
 #' Python module ships inside this R package and needs no installation.
 #'
+#' The default packages are Keras 3 and TensorFlow: `tensorflow-cpu` on
+#' Linux, `tensorflow` elsewhere. NumPy is held below 2 only where the
+#' installed reticulate is older than 1.38, the first release that reads
+#' NumPy 2 arrays. With reticulate 1.41 or later, loading reticulate also
+#' declares these packages with `reticulate::py_require()`, so an R session
+#' that has not chosen a Python gets them without this function; a Python
+#' chosen with `RETICULATE_PYTHON` or `reticulate::use_virtualenv()` still
+#' wins.
+#'
 #' @param envname Name of, or path to, the virtual environment.
 #' @param packages Python packages to install into it.
 #' @param ... Passed on to [reticulate::py_install()].
@@ -50,7 +147,7 @@ python_module <- function() {
 #' @export
 install_inverse_time_decay <- function(
     envname = "r-inversetimedecay",
-    packages = c("tensorflow-cpu==2.21.*", "keras>=3", "numpy<2"),
+    packages = python_requirements(),
     ...) {
   if (!reticulate::virtualenv_exists(envname)) {
     reticulate::virtualenv_create(envname)

@@ -1,0 +1,71 @@
+# What the package asks of Python, and what it says when Python falls short.
+
+test_that("NumPy is held below 2 only for reticulate releases that cannot read it", {
+  # reticulate 1.38.0 added NumPy 2 support; 1.37 and earlier fail on its arrays.
+  expect_true("numpy<2" %in% python_requirements("1.28", "Linux"))
+  expect_true("numpy<2" %in% python_requirements("1.37.0", "Linux"))
+  expect_false(any(grepl("^numpy", python_requirements("1.38.0", "Linux"))))
+  expect_false(any(grepl("^numpy", python_requirements("1.41.0.1", "Linux"))))
+})
+
+test_that("TensorFlow's CPU build is asked for on Linux only", {
+  expect_identical(python_requirements("1.41", "Linux")[2], "tensorflow-cpu")
+  expect_identical(python_requirements("1.41", "Darwin")[2], "tensorflow")
+  expect_identical(python_requirements("1.41", "Windows")[2], "tensorflow")
+  expect_identical(python_requirements("1.41", "Linux")[1], "keras>=3")
+  expect_identical(formals(install_inverse_time_decay)$packages, quote(python_requirements()))
+})
+
+test_that("only reticulate 1.31 and later are trusted inside rpy2", {
+  # 1.28, 1.29 and 1.30 crash the embedding Python at exit; 1.31 does not.
+  expect_false(reticulate_can_embed(package_version("1.30")))
+  expect_true(reticulate_can_embed(package_version("1.31")))
+  expect_false(embedded_in_python())  # testthat runs in R, not under rpy2
+})
+
+test_that("a Python without Keras gets an error naming install_inverse_time_decay()", {
+  python <- Sys.which("python3")
+  skip_if(!nzchar(python), "python3 is not on PATH")
+  venv <- file.path(tempfile("no-keras-"))
+  on.exit(unlink(venv, recursive = TRUE), add = TRUE)
+  status <- system2(python, c("-m", "venv", "--without-pip", shQuote(venv)))
+  skip_if(status != 0, "python3 -m venv failed")
+  bare_python <- file.path(venv, "bin", "python")
+  script <- tempfile(fileext = ".R")
+  writeLines(c(
+    "library(inversetimedecay)",
+    "s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)",
+    "e <- tryCatch(keras_schedule(s), error = function(e) e)",
+    "cat(class(e)[1], conditionMessage(e), sep = '\\n')"
+  ), script)
+  out <- system2(
+    file.path(R.home("bin"), "Rscript"), shQuote(script),
+    stdout = TRUE, stderr = TRUE,
+    env = c(paste0("RETICULATE_PYTHON=", bare_python), paste0("R_LIBS=", paste(.libPaths(), collapse = ":")))
+  )
+  expect_identical(out[1], "inversetimedecay_keras_missing")
+  expect_match(out[2], "Keras is not installed in the Python that reticulate uses", fixed = TRUE)
+  expect_match(out[2], bare_python, fixed = TRUE)
+  expect_match(out[2], "install_inverse_time_decay()", fixed = TRUE)
+})
+
+test_that("reticulate 1.41 lists the declared requirements, and RETICULATE_PYTHON still wins", {
+  skip_if(utils::packageVersion("reticulate") < "1.41", "py_require() needs reticulate 1.41")
+  skip_if_not(nzchar(Sys.getenv("RETICULATE_PYTHON")), "RETICULATE_PYTHON is not set")
+  script <- tempfile(fileext = ".R")
+  writeLines(c(
+    "library(inversetimedecay)",
+    "stopifnot(!isNamespaceLoaded('reticulate'))",  # library() leaves reticulate alone
+    "cat(reticulate::py_require()$packages, sep = '\\n')",
+    "cat('python:', reticulate::py_config()$python, '\\n')"
+  ), script)
+  out <- system2(
+    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = TRUE,
+    env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":"))
+  )
+  expect_true(all(python_requirements() %in% out), info = paste(out, collapse = "\n"))
+  python <- sub("^python: *", "", grep("^python:", out, value = TRUE))
+  expect_identical(
+    normalizePath(trimws(python)), normalizePath(Sys.getenv("RETICULATE_PYTHON"))
+  )
+})
