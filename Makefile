@@ -1,6 +1,7 @@
 # Everything a fresh Debian 12 machine needs, installed on first use:
 #   make demo    the help page's example, fitting a model from R and Python
-#   make test    pytest, testthat and R CMD check
+#   make test    pytest, and R CMD check with testthat, on this machine
+#                (Debian 12) and in a Debian 13 root (make test-modern)
 #   make bench   the benchmark table (bench/)
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -11,6 +12,8 @@ PY := $(VENV)/bin/python
 RLIB := $(CURDIR)/.Rlib
 STAMPS := $(CURDIR)/.setup
 BUILD := $(CURDIR)/build
+LANES := $(BUILD)/lanes
+MODERN := $(CURDIR)/.modern
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
 	r-cran-roxygen2 r-cran-callr r-cran-png r-cran-pkgbuild
@@ -24,7 +27,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
 
-.PHONY: setup demo test test-python test-r check bench docs clean
+.PHONY: setup demo test test-python test-r check test-modern bench docs clean clean-modern
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
@@ -57,24 +60,43 @@ demo: setup
 	@mkdir -p docs && cp build/inverse-time-decay.png docs/inverse-time-decay.png
 	$(PY) -m inverse_time_decay.demo --compare build/demo-r.tsv
 
-test: setup test-python test-r check
+# Both lanes run whatever fails, then their results print side by side.
+test: setup
+	@rm -rf $(LANES) && mkdir -p $(LANES)
+	@printf 'versions\t%s\n' "$$(bash lanes/versions.sh $(PY))" >$(LANES)/debian12.tsv
+	@status=0; \
+	  $(MAKE) --no-print-directory test-python || status=1; \
+	  $(MAKE) --no-print-directory check || status=1; \
+	  $(MAKE) --no-print-directory test-modern || status=1; \
+	  bash lanes/summary.sh "Debian 12 (this machine)=$(LANES)/debian12.tsv" \
+	    "Debian 13 (debootstrap root)=$(LANES)/debian13.tsv"; \
+	  exit $$status
 
 test-python: setup
+	@mkdir -p $(LANES)
 	@# pytest exits 5 when it collects no test; that is a failure here too.
-	$(PY) -m pytest -q tests/python; status=$$?; \
+	$(PY) -m pytest -q tests/python 2>&1 | tee $(LANES)/pytest.log; status=$${PIPESTATUS[0]}; \
+	  printf 'pytest\t%s\n' "$$(grep -E '(passed|failed|error)' $(LANES)/pytest.log | tail -n 1 | tr -d '=' | xargs)" >>$(LANES)/debian12.tsv; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$status
 
+# testthat alone, for development: `make test` runs it once, inside R CMD check.
 test-r: setup
 	Rscript -e 'testthat::test_dir("tests/testthat", package = "inversetimedecay", load_package = "installed", stop_on_failure = TRUE)'
 
-# R CMD check on the built tarball; warnings fail it as errors do.
 check: setup
-	@rm -rf $(BUILD)/check && mkdir -p $(BUILD)/check
-	cd $(BUILD)/check && R CMD build --no-build-vignettes $(CURDIR) >build.log 2>&1 || { cat build.log; exit 1; }
-	cd $(BUILD)/check && _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual inversetimedecay_*.tar.gz; \
-	  status=$$?; tail -n 3 inversetimedecay.Rcheck/00check.log; \
-	  if [ $$status -ne 0 ] || grep -qE '^Status:.*(ERROR|WARNING)' inversetimedecay.Rcheck/00check.log; then \
-	    cat inversetimedecay.Rcheck/00check.log; exit 1; fi
+	@mkdir -p $(LANES)
+	bash lanes/check.sh $(CURDIR) $(BUILD)/check $(LANES)/debian12.tsv
+
+# The Debian 13 lane (R 4.5, reticulate 1.41, Python 3.13, NumPy 2, rpy2 3.6)
+# in a debootstrap root built once under .modern/, on a copy of the tree.
+test-modern:
+	@mkdir -p $(LANES)
+	bash lanes/root.sh $(MODERN)
+	@rm -rf $(MODERN)/root/src && mkdir -p $(MODERN)/root/src
+	@git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null \
+	  | tar -xf - -C $(MODERN)/root/src
+	@status=0; bash lanes/in-root.sh $(MODERN)/root bash /src/lanes/debian13-tests.sh || status=1; \
+	  cp $(MODERN)/root/results/summary.tsv $(LANES)/debian13.tsv 2>/dev/null; exit $$status
 
 bench: setup
 	$(PY) bench/run.py
@@ -84,3 +106,9 @@ docs: $(STAMPS)/apt
 
 clean:
 	rm -rf $(BUILD) $(STAMPS) $(RLIB)
+
+# The Debian 13 root is kept by `make clean`; this removes it, unless
+# something is still mounted inside.
+clean-modern:
+	@if grep -q " $(MODERN)/" /proc/mounts; then echo "file systems are mounted under $(MODERN)"; exit 1; fi
+	rm -rf $(MODERN)

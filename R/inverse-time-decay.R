@@ -184,7 +184,7 @@ learning_rate_schedule_inverse_time_decay <- function(
     # not from the first training step; the R fields are then Python's.
     args <- c(numbers, list(staircase = staircase), if (!is.null(name)) list(name = name), dots)
     python <- with_python_errors(
-      do.call(python_module()$InverseTimeDecay, args),
+      python_schedule(args),
       call = sys.call()
     )
     return(new_schedule(python_params(python), python))

@@ -27,6 +27,18 @@ python_module <- function() {
   .python$module
 }
 
+# The Python class called with a list of keyword arguments, through a
+# Python `cls(**kwargs)`: reticulate 1.41 gives the class, as an R function,
+# the formals of its Python signature, so an unknown name would fail in R
+# with "unused argument" instead of reaching Python, which names it.
+python_schedule <- function(args) {
+  module <- python_module()
+  if (is.null(.python$call_with_keywords)) {
+    .python$call_with_keywords <- reticulate::py_eval("lambda cls, kwargs: cls(**kwargs)")
+  }
+  .python$call_with_keywords(module$InverseTimeDecay, reticulate::r_to_py(args))
+}
+
 keras_available <- function() {
   reticulate::py_module_available("keras") || reticulate::py_module_available("tf_keras")
 }

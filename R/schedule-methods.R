@@ -22,7 +22,7 @@ keras_schedule <- function(x, call = sys.call()) {
   env <- environment(x)
   if (is.null(env$python)) {
     env$python <- with_python_errors(
-      do.call(python_module()$InverseTimeDecay, python_arguments(env$params)),
+      python_schedule(python_arguments(env$params)),
       call = call
     )
   }

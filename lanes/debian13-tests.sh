@@ -1,0 +1,36 @@
+#!/bin/bash
+# The Debian 13 lane, run inside its root (lanes/in-root.sh) on a copy of the
+# work tree at /src: R CMD check (with testthat), the tests that cross R and
+# Python through rpy2 (the in-process case among them), and the R demo.
+# Every step runs; the lane fails if any did. Writes /results/summary.tsv.
+set -uo pipefail
+export RETICULATE_PYTHON=/opt/venv/bin/python R_LIBS=/opt/Rlib PYTHONPATH=/src/python
+summary=/results/summary.tsv
+rm -rf /results && mkdir -p /results /opt/Rlib
+failed=0
+step() { echo ">> [debian 13] $1"; }
+
+printf 'versions\t%s\n' "$(bash /src/lanes/versions.sh /opt/venv/bin/python)" >>"$summary"
+
+step "R package into /opt/Rlib"
+R CMD INSTALL --no-multiarch -l /opt/Rlib /src >/results/install.log 2>&1 || { cat /results/install.log; failed=1; }
+
+step "R CMD check (testthat inside)"
+bash /src/lanes/check.sh /src /tmp/check "$summary" || failed=1
+
+step "pytest: R and Python in one process (rpy2), parity and models across the two"
+cd /src
+/opt/venv/bin/python -m pytest -q -p no:cacheprovider \
+  tests/python/test_rpy2_in_process.py tests/python/test_r_parity.py \
+  tests/python/test_cross_language_models.py 2>&1 | tee /results/pytest.log
+status=${PIPESTATUS[0]}
+printf 'pytest\t%s\n' "$(grep -E '(passed|failed|error)' /results/pytest.log | tail -n 1 | tr -d '=' | xargs)" >>"$summary"
+[ "$status" -eq 0 ] || failed=1
+
+step "R demo (demo/iris-fit.R)"
+if Rscript demo/iris-fit.R >/results/demo.log 2>&1; then
+  printf 'R demo\t%s\n' "ok: $(grep -c . /results/demo.log) lines, last: $(tail -n 1 /results/demo.log)" >>"$summary"
+else
+  cat /results/demo.log; printf 'R demo\tFAILED\n' >>"$summary"; failed=1
+fi
+exit $failed
