@@ -1,0 +1,64 @@
+# The schedule in the keras R packages' own pipelines, as their users write
+# them. Neither package installs from the registries here (CRAN is not
+# reachable), so these skip where a package is absent; they were run by hand
+# with both built from their public sources.
+
+staircase_rate_at_6 <- function() as_float32(formula_rate(0.1, 2, 0.5, 6, staircase = TRUE))
+
+test_that("keras3: optimizer_sgd(), fit(), a tensor step and save_model() keep the schedule", {
+  skip_if_not_installed("keras3")
+  skip_if_no_keras()
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 2, 0.5, staircase = TRUE)
+  model <- keras3::layer_dense(keras3::keras_model_sequential(input_shape = 4), 3)
+  optimizer <- keras3::optimizer_sgd(learning_rate = s)
+  keras3::compile(model, optimizer = optimizer, loss = "sparse_categorical_crossentropy")
+  x <- as.matrix(iris[, 1:4])
+  y <- as.integer(iris$Species) - 1L
+  keras3::fit(model, x, y, epochs = 2, batch_size = 50, verbose = 0)  # 6 steps
+
+  iterations <- model$optimizer$iterations
+  expect_identical(as.numeric(iterations), 6)
+  rate <- s(iterations)
+  expect_s3_class(rate, "tensorflow.tensor")
+  expect_identical(as.numeric(rate), staircase_rate_at_6())
+  expect_identical(as.numeric(optimizer$learning_rate), staircase_rate_at_6())
+
+  path <- tempfile(fileext = ".keras")
+  on.exit(unlink(path), add = TRUE)
+  keras3::save_model(model, path)
+  restored <- keras3::load_model(path)
+  expect_s3_class(restored$optimizer$`_learning_rate`, "inverse_time_decay.schedule.InverseTimeDecay")
+  expect_identical(as.numeric(restored$optimizer$learning_rate), staircase_rate_at_6())
+})
+
+test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit() and a variable step follow the schedule", {
+  skip_if_not_installed("keras")
+  skip_if_not(reticulate::py_module_available("tf_keras"), "tf_keras is not available to reticulate")
+  # tf_keras is chosen once per process, before TensorFlow loads: a fresh R.
+  # keras 2.15's S3 methods test for keras.* class names, which tf_keras
+  # calls tf_keras.src.*; the class filter gives them both.
+  script <- tempfile(fileext = ".R")
+  on.exit(unlink(script), add = TRUE)
+  writeLines(c(
+    "reticulate::register_class_filter(function(classes)",
+    "  unique(c(sub('^tf_keras\\\\.src\\\\.', 'keras.', classes), classes)))",
+    "library(keras)",
+    "s <- inversetimedecay::learning_rate_schedule_inverse_time_decay(0.1, 2, 0.5, staircase = TRUE)",
+    "model <- layer_dense(keras_model_sequential(input_shape = 4), 3)",
+    "optimizer <- optimizer_sgd(learning_rate = s)",
+    "compile(model, optimizer = optimizer, loss = 'sparse_categorical_crossentropy')",
+    "fit(model, as.matrix(iris[, 1:4]), as.integer(iris$Species) - 1L, epochs = 2, batch_size = 50, verbose = 0)",
+    "iterations <- model$optimizer$iterations",
+    "cat(class(s(iterations))[1], as.numeric(iterations), sprintf('%.17g', as.numeric(s(iterations))),",
+    "    sprintf('%.17g', as.numeric(optimizer$learning_rate)), sep = '\\n')"
+  ), script)
+  out <- system2(
+    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = FALSE,
+    env = c("TF_USE_LEGACY_KERAS=1", paste0("R_LIBS=", paste(.libPaths(), collapse = ":")))
+  )
+  expect_identical(out[1], "tensorflow.tensor")
+  expect_identical(as.numeric(out[2]), 6)
+  expect_identical(as.numeric(out[3]), staircase_rate_at_6())
+  # tf_keras's optimizer reports the rate of the last step it took (step 5).
+  expect_identical(as.numeric(out[4]), as_float32(formula_rate(0.1, 2, 0.5, 5, staircase = TRUE)))
+})
