@@ -119,7 +119,9 @@ check_embedding <- function() {
 
 declare_python_requirements <- function() {
   if (utils::packageVersion("reticulate") >= "1.41") {
-    reticulate::py_require(python_requirements())
+    # Looked up by name: older reticulate has no py_require() to import.
+    py_require <- getExportedValue("reticulate", "py_require")
+    py_require(python_requirements())
   }
   invisible()
 }

@@ -5,8 +5,16 @@
 # Usage: lanes/check.sh SOURCE_DIR WORK_DIR SUMMARY
 set -uo pipefail
 source_dir=$1 work=$2 summary=$3
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-R CMD build --no-build-vignettes "$source_dir" >build.log 2>&1 || { cat build.log; exit 1; }
+rm -rf "$work" && mkdir -p "$work/source" && cd "$work" || exit 1
+# R CMD build copies the whole folder before it applies .Rbuildignore, so it
+# gets the files a clean clone has, not the venv or the Debian 13 root.
+if git -C "$source_dir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git -C "$source_dir" ls-files -z -co --exclude-standard \
+    | (cd "$source_dir" && tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C source
+else
+  cp -a "$source_dir"/. source/
+fi
+R CMD build --no-build-vignettes source >build.log 2>&1 || { cat build.log; exit 1; }
 _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual inversetimedecay_*.tar.gz
 status=$?
 log=inversetimedecay.Rcheck/00check.log

@@ -31,7 +31,7 @@ def test_value_tests_run_clean_under_ubsan(tmp_path):
     # sanitizer is reused.
     source = tmp_path / "inversetimedecay"
     shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(
-        ".venv", ".Rlib", ".git", ".setup", "build", "*.o", "*.so", ".hypothesis"))
+        ".venv", ".Rlib", ".git", ".setup", ".modern", "build", "*.o", "*.so", ".hypothesis"))
     build = subprocess.run(["R", "CMD", "INSTALL", "--no-test-load", "-l", str(library), str(source)],
                            capture_output=True, text=True, env=env, timeout=300)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]

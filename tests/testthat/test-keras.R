@@ -103,20 +103,6 @@ test_that("a short fit from R uses the schedule, and save/load keeps it", {
   )
 })
 
-test_that("keras3's and keras 2.15's optimizer_sgd() accept it", {
-  for (pkg in c("keras3", "keras")) {
-    if (!requireNamespace(pkg, quietly = TRUE)) next
-    skip_if_no_keras()
-    s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
-    optimizer <- getExportedValue(pkg, "optimizer_sgd")(learning_rate = s)
-    expect_identical(as.numeric(optimizer$learning_rate$numpy()), s(0))
-  }
-  skip_if(
-    !requireNamespace("keras3", quietly = TRUE) && !requireNamespace("keras", quietly = TRUE),
-    "neither keras3 nor keras (R packages) is installed; CRAN is not reachable here"
-  )
-})
-
 test_that("the Python module comes from inside the installed R package", {
   skip_if_no_keras()
   # Even where pip installed inverse_time_decay too (as in this project's
