@@ -74,10 +74,7 @@ test: setup
 
 test-python: setup
 	@mkdir -p $(LANES)
-	@# pytest exits 5 when it collects no test; that is a failure here too.
-	$(PY) -m pytest -q tests/python 2>&1 | tee $(LANES)/pytest.log; status=$${PIPESTATUS[0]}; \
-	  printf 'pytest\t%s\n' "$$(grep -E '(passed|failed|error)' $(LANES)/pytest.log | tail -n 1 | tr -d '=' | xargs)" >>$(LANES)/debian12.tsv; \
-	  if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$status
+	bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv tests/python
 
 # testthat alone, for development: `make test` runs it once, inside R CMD check.
 test-r: setup
@@ -92,9 +89,7 @@ check: setup
 test-modern:
 	@mkdir -p $(LANES)
 	bash lanes/root.sh $(MODERN)
-	@rm -rf $(MODERN)/root/src && mkdir -p $(MODERN)/root/src
-	@git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null \
-	  | tar -xf - -C $(MODERN)/root/src
+	@rm -rf $(MODERN)/root/src && bash lanes/copy-tree.sh $(CURDIR) $(MODERN)/root/src
 	@status=0; bash lanes/in-root.sh $(MODERN)/root bash /src/lanes/debian13-tests.sh || status=1; \
 	  cp $(MODERN)/root/results/summary.tsv $(LANES)/debian13.tsv 2>/dev/null; exit $$status
 

@@ -45,17 +45,11 @@ keras_available <- function() {
 
 keras_missing_error <- function() {
   python <- tryCatch(reticulate::py_exe(), error = function(e) NULL) %||% "(none found)"
-  structure(
-    class = c("inversetimedecay_keras_missing", "error", "condition"),
-    list(
-      message = paste0(
-        "Keras is not installed in the Python that reticulate uses (", python, "). ",
-        "Install it with install_inverse_time_decay(), or point RETICULATE_PYTHON ",
-        "at a Python that has Keras 3 and a backend such as TensorFlow."
-      ),
-      call = NULL
-    )
-  )
+  package_error("inversetimedecay_keras_missing", paste0(
+    "Keras is not installed in the Python that reticulate uses (", python, "). ",
+    "Install it with install_inverse_time_decay(), or point RETICULATE_PYTHON ",
+    "at a Python that has Keras 3 and a backend such as TensorFlow."
+  ))
 }
 
 # R embedded in a Python process: rpy2 starts R under the name "rpy2" and,
@@ -79,18 +73,12 @@ reticulate_can_embed <- function(version = utils::packageVersion("reticulate")) 
 
 check_embedding <- function() {
   if (embedded_in_python() && !reticulate_can_embed()) {
-    stop(structure(
-      class = c("inversetimedecay_embedding_error", "error", "condition"),
-      list(
-        message = paste0(
-          "R is running inside Python (rpy2), and reticulate ",
-          utils::packageVersion("reticulate"), " cannot call back into that Python ",
-          "safely: the process crashes when it exits. Nothing was run. Update ",
-          "reticulate to 1.31 or later, or run this R code with Rscript."
-        ),
-        call = NULL
-      )
-    ))
+    stop(package_error("inversetimedecay_embedding_error", paste0(
+      "R is running inside Python (rpy2), and reticulate ",
+      utils::packageVersion("reticulate"), " cannot call back into that Python ",
+      "safely: the process crashes when it exits. Nothing was run. Update ",
+      "reticulate to 1.31 or later, or run this R code with Rscript."
+    )))
   }
 }
 
@@ -200,13 +188,9 @@ python_error_details <- function(e) {
 
 python_error <- function(type, value, call = NULL) {
   value <- paste(trimws(strsplit(value, "\n")[[1L]]), collapse = " ")
-  structure(
-    class = c(
-      "inversetimedecay_python_error",
-      paste0("inversetimedecay_python_", type),
-      "error", "condition"
-    ),
-    list(message = sprintf("%s: %s", type, value), call = call, python_type = type)
+  package_error(
+    c("inversetimedecay_python_error", paste0("inversetimedecay_python_", type)),
+    sprintf("%s: %s", type, value), call, python_type = type
   )
 }
 

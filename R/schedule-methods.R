@@ -43,16 +43,11 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
     return(schedule_dtype(params))
   }
   if (!name %in% names(params)) {
-    stop(structure(
-      class = c("inversetimedecay_field_error", "error", "condition"),
-      list(
-        message = sprintf(
-          "A schedule has no field `%s`. Its fields are %s. Use keras_schedule() for the Python object.",
-          name, paste0("`", names(params), "`", collapse = ", ")
-        ),
-        call = sys.call(-1L)
-      )
-    ))
+    call <- sys.call(-1L)
+    stop(package_error("inversetimedecay_field_error", sprintf(
+      "A schedule has no field `%s`. Its fields are %s. Use keras_schedule() for the Python object.",
+      name, paste0("`", names(params), "`", collapse = ", ")
+    ), call = call))
   }
   params[[name]]
 }

@@ -4,6 +4,12 @@
 # messages are the Python class's, word for word but for the value's
 # notation (tests/bad_arguments.tsv holds the cases both languages check).
 
+# An error condition of this package's: `class` first, so that callers can
+# catch it by class; fields in `...` ride along.
+package_error <- function(class, message, call = NULL, ...) {
+  structure(class = c(class, "error", "condition"), list(message = message, call = call, ...))
+}
+
 # Without `value` (a missing argument) the message has no "Received:" part.
 argument_error <- function(arg, problem, value, call = NULL) {
   message <- if (missing(value)) {
@@ -11,10 +17,7 @@ argument_error <- function(arg, problem, value, call = NULL) {
   } else {
     sprintf("Argument `%s` %s. Received: %s=%s", arg, problem, arg, describe_value(value))
   }
-  structure(
-    class = c("inversetimedecay_argument_error", "error", "condition"),
-    list(message = message, call = call, argument = arg)
-  )
+  package_error("inversetimedecay_argument_error", message, call, argument = arg)
 }
 
 # Called from a check_*() helper, so two frames up is the user's own call.

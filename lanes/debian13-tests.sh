@@ -20,12 +20,9 @@ bash /src/lanes/check.sh /src /tmp/check "$summary" || failed=1
 
 step "pytest: R and Python in one process (rpy2), parity and models across the two"
 cd /src
-/opt/venv/bin/python -m pytest -q -p no:cacheprovider \
+bash /src/lanes/pytest.sh /opt/venv/bin/python "$summary" -p no:cacheprovider \
   tests/python/test_rpy2_in_process.py tests/python/test_r_parity.py \
-  tests/python/test_cross_language_models.py 2>&1 | tee /results/pytest.log
-status=${PIPESTATUS[0]}
-printf 'pytest\t%s\n' "$(grep -E '(passed|failed|error)' /results/pytest.log | tail -n 1 | tr -d '=' | xargs)" >>"$summary"
-[ "$status" -eq 0 ] || failed=1
+  tests/python/test_cross_language_models.py || failed=1
 
 step "R demo (demo/iris-fit.R)"
 if Rscript demo/iris-fit.R >/results/demo.log 2>&1; then

@@ -16,3 +16,16 @@ formula_rate <- function(lr, d, r, step, staircase = FALSE) {
 as_float32 <- function(x) {
   readBin(writeBin(as.double(x), raw(), size = 4), "double", n = length(x), size = 4)
 }
+
+# Runs R code (a character vector of lines) in a fresh Rscript that sees this
+# session's libraries, with `env` ("NAME=value") added; returns its stdout.
+# For what is fixed once per process: the Python, the Keras backend.
+run_rscript <- function(lines, env = character(), stderr = TRUE) {
+  script <- tempfile(fileext = ".R")
+  on.exit(unlink(script), add = TRUE)
+  writeLines(lines, script)
+  system2(
+    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = stderr,
+    env = c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")), env)
+  )
+}

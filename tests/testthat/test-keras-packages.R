@@ -37,9 +37,7 @@ test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit() and a variable step fo
   # tf_keras is chosen once per process, before TensorFlow loads: a fresh R.
   # keras 2.15's S3 methods test for keras.* class names, which tf_keras
   # calls tf_keras.src.*; the class filter gives them both.
-  script <- tempfile(fileext = ".R")
-  on.exit(unlink(script), add = TRUE)
-  writeLines(c(
+  out <- run_rscript(c(
     "reticulate::register_class_filter(function(classes)",
     "  unique(c(sub('^tf_keras\\\\.src\\\\.', 'keras.', classes), classes)))",
     "library(keras)",
@@ -51,11 +49,7 @@ test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit() and a variable step fo
     "iterations <- model$optimizer$iterations",
     "cat(class(s(iterations))[1], as.numeric(iterations), sprintf('%.17g', as.numeric(s(iterations))),",
     "    sprintf('%.17g', as.numeric(optimizer$learning_rate)), sep = '\\n')"
-  ), script)
-  out <- system2(
-    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = FALSE,
-    env = c("TF_USE_LEGACY_KERAS=1", paste0("R_LIBS=", paste(.libPaths(), collapse = ":")))
-  )
+  ), env = "TF_USE_LEGACY_KERAS=1", stderr = FALSE)
   expect_identical(out[1], "tensorflow.tensor")
   expect_identical(as.numeric(out[2]), 6)
   expect_identical(as.numeric(out[3]), staircase_rate_at_6())

@@ -26,23 +26,17 @@ test_that("only reticulate 1.31 and later are trusted inside rpy2", {
 test_that("a Python without Keras gets an error naming install_inverse_time_decay()", {
   python <- Sys.which("python3")
   skip_if(!nzchar(python), "python3 is not on PATH")
-  venv <- file.path(tempfile("no-keras-"))
+  venv <- tempfile("no-keras-")
   on.exit(unlink(venv, recursive = TRUE), add = TRUE)
   status <- system2(python, c("-m", "venv", "--without-pip", shQuote(venv)))
   skip_if(status != 0, "python3 -m venv failed")
   bare_python <- file.path(venv, "bin", "python")
-  script <- tempfile(fileext = ".R")
-  writeLines(c(
+  out <- run_rscript(c(
     "library(inversetimedecay)",
     "s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)",
     "e <- tryCatch(keras_schedule(s), error = function(e) e)",
     "cat(class(e)[1], conditionMessage(e), sep = '\\n')"
-  ), script)
-  out <- system2(
-    file.path(R.home("bin"), "Rscript"), shQuote(script),
-    stdout = TRUE, stderr = TRUE,
-    env = c(paste0("RETICULATE_PYTHON=", bare_python), paste0("R_LIBS=", paste(.libPaths(), collapse = ":")))
-  )
+  ), env = paste0("RETICULATE_PYTHON=", bare_python))
   expect_identical(out[1], "inversetimedecay_keras_missing")
   expect_match(out[2], "Keras is not installed in the Python that reticulate uses", fixed = TRUE)
   expect_match(out[2], bare_python, fixed = TRUE)
@@ -52,17 +46,12 @@ test_that("a Python without Keras gets an error naming install_inverse_time_deca
 test_that("reticulate 1.41 lists the declared requirements, and RETICULATE_PYTHON still wins", {
   skip_if(utils::packageVersion("reticulate") < "1.41", "py_require() needs reticulate 1.41")
   skip_if_not(nzchar(Sys.getenv("RETICULATE_PYTHON")), "RETICULATE_PYTHON is not set")
-  script <- tempfile(fileext = ".R")
-  writeLines(c(
+  out <- run_rscript(c(
     "library(inversetimedecay)",
     "stopifnot(!isNamespaceLoaded('reticulate'))",  # library() leaves reticulate alone
     "cat(reticulate::py_require()$packages, sep = '\\n')",
     "cat('python:', reticulate::py_config()$python, '\\n')"
-  ), script)
-  out <- system2(
-    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = TRUE,
-    env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":"))
-  )
+  ))
   expect_true(all(python_requirements() %in% out), info = paste(out, collapse = "\n"))
   python <- sub("^python: *", "", grep("^python:", out, value = TRUE))
   expect_identical(
