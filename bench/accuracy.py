@@ -12,10 +12,9 @@ from fractions import Fraction
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
-from inverse_time_decay import InverseTimeDecay  # noqa: E402
+import keras
+import numpy as np
+from inverse_time_decay import InverseTimeDecay
 
 SMOKE = "--smoke" in sys.argv
 PARAMS = [(0.1, 1.0, 0.5), (0.01, 1000, 2.0), (3e-4, 7, 0.05), (0.5, 3.3, 1.7), (1.0, 10, 0.5)]
@@ -34,9 +33,15 @@ def ulps(value, reference):
 def probe_steps():
     rng = np.random.default_rng(2026)
     count = 200 if SMOKE else 3000
-    return np.unique(np.concatenate([
-        np.arange(1000), rng.integers(0, 2**31, count), 2 ** np.arange(32) - 1,
-    ])).astype(np.int64)
+    return np.unique(
+        np.concatenate(
+            [
+                np.arange(1000),
+                rng.integers(0, 2**31, count),
+                2 ** np.arange(32) - 1,
+            ]
+        )
+    ).astype(np.int64)
 
 
 def worst(schedule, params, steps, staircase=False):
@@ -51,7 +56,9 @@ def staircase_misses(make, decay_steps, limit):
     steps = np.concatenate([boundaries - 1, boundaries])
     schedule = make(1.0, decay_steps, 1.0)
     values = keras.ops.convert_to_numpy(schedule(steps))
-    expected = np.array([np.float32(float(exact(1.0, decay_steps, 1.0, int(s), True))) for s in steps])
+    expected = np.array(
+        [np.float32(float(exact(1.0, decay_steps, 1.0, int(s), True))) for s in steps]
+    )
     return int(np.sum(values != expected)), steps.size
 
 
@@ -65,15 +72,19 @@ def main():
         lr = float(params[0])
         ours = worst(InverseTimeDecay(*params), params, steps)
         builtin = worst(keras.optimizers.schedules.InverseTimeDecay(lr, *params[1:]), params, steps)
-        lines.append(f"| float32 continuous {params}, {steps.size} steps ≤ 2**31: max error (ulp) "
-                     f"| {ours:.3f} | {builtin:.3f} |")
+        lines.append(
+            f"| float32 continuous {params}, {steps.size} steps ≤ 2**31: max error (ulp) "
+            f"| {ours:.3f} | {builtin:.3f} |"
+        )
     ours_make = lambda *a: InverseTimeDecay(*a, staircase=True)  # noqa: E731
     keras_make = lambda *a: keras.optimizers.schedules.InverseTimeDecay(*a, staircase=True)  # noqa: E731
     for decay_steps, limit in [(3, 2**24), (1000, 2**31), (7, 2**53)]:
         ours, total = staircase_misses(ours_make, decay_steps, limit)
         builtin, _ = staircase_misses(keras_make, decay_steps, limit)
-        lines.append(f"| staircase, decay_steps={decay_steps}, steps next to boundaries ≤ {limit:.3g}: "
-                     f"wrong values of {total} | {ours} | {builtin} |")
+        lines.append(
+            f"| staircase, decay_steps={decay_steps}, steps next to boundaries ≤ {limit:.3g}: "
+            f"wrong values of {total} | {ours} | {builtin} |"
+        )
     print("\n".join(lines))
 
 

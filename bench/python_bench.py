@@ -15,11 +15,10 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from inverse_time_decay import InverseTimeDecay  # noqa: E402
+import keras
+import numpy as np
+import tensorflow as tf
+from inverse_time_decay import InverseTimeDecay
 
 SMOKE = "--smoke" in sys.argv
 REPS = 1 if SMOKE else 7
@@ -48,29 +47,69 @@ ours = InverseTimeDecay(0.1, 1, 0.5)
 builtin = keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)
 
 loops = 20 if SMOKE else 2000
-row("py_eager_scalar", [t * 1e6 for t in side_by_side(
-    [lambda: ours(5), lambda: builtin(5), lambda: tf.constant(0.1)], loops)], "us")
+row(
+    "py_eager_scalar",
+    [
+        t * 1e6
+        for t in side_by_side(
+            [lambda: ours(5), lambda: builtin(5), lambda: tf.constant(0.1)], loops
+        )
+    ],
+    "us",
+)
 
 iterations = keras.Variable(5, dtype="int64", trainable=False)  # as optimizer.iterations
-row("py_eager_variable", [t * 1e6 for t in side_by_side(
-    [lambda: ours(iterations), lambda: builtin(iterations), lambda: tf.constant(0.1)], loops)], "us")
+row(
+    "py_eager_variable",
+    [
+        t * 1e6
+        for t in side_by_side(
+            [lambda: ours(iterations), lambda: builtin(iterations), lambda: tf.constant(0.1)], loops
+        )
+    ],
+    "us",
+)
 
 n = 10_000 if SMOKE else 1_000_000
 steps = np.arange(n)
 curve_loops = 2 if SMOKE else 20
-row("py_curve_1e6_numpy", [t * 1e3 for t in side_by_side(
-    [lambda: ours.numpy_values(steps), lambda: builtin(steps), lambda: 0.1 / (1 + 0.5 * steps / 1.0)],
-    curve_loops)], "ms")
-row("py_curve_1e6_tensor", [t * 1e3 for t in side_by_side(
-    [lambda: ours(steps), lambda: builtin(steps), lambda: 0.1 / (1 + 0.5 * steps / 1.0)],
-    curve_loops)], "ms")
+row(
+    "py_curve_1e6_numpy",
+    [
+        t * 1e3
+        for t in side_by_side(
+            [
+                lambda: ours.numpy_values(steps),
+                lambda: builtin(steps),
+                lambda: 0.1 / (1 + 0.5 * steps / 1.0),
+            ],
+            curve_loops,
+        )
+    ],
+    "ms",
+)
+row(
+    "py_curve_1e6_tensor",
+    [
+        t * 1e3
+        for t in side_by_side(
+            [lambda: ours(steps), lambda: builtin(steps), lambda: 0.1 / (1 + 0.5 * steps / 1.0)],
+            curve_loops,
+        )
+    ],
+    "ms",
+)
 
 
 def fit_model(learning_rate):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input(shape=(32,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(32,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
     return model
 
@@ -92,7 +131,7 @@ for model in models.values():  # compile and warm up
 throughput = {name: [] for name in models}
 names = list(models)
 for round_index in range(2 if SMOKE else 21):
-    order = names[round_index % 3:] + names[: round_index % 3]
+    order = names[round_index % 3 :] + names[: round_index % 3]
     for name in order:
         start = time.perf_counter()
         models[name].fit(x, y, batch_size=batch, epochs=1, verbose=0)
@@ -105,9 +144,15 @@ def spread(values):
 
 medians = {name: statistics.median(values) for name, values in throughput.items()}
 paired_builtin = statistics.median(o / b for o, b in zip(throughput["ours"], throughput["builtin"]))
-paired_constant = statistics.median(o / c for o, c in zip(throughput["ours"], throughput["constant"]))
-row("py_fit_vs_builtin", [medians["ours"], medians["builtin"], medians["constant"]], "steps/s",
+paired_constant = statistics.median(
+    o / c for o, c in zip(throughput["ours"], throughput["constant"])
+)
+row(
+    "py_fit_vs_builtin",
+    [medians["ours"], medians["builtin"], medians["constant"]],
+    "steps/s",
     f"ours {spread(throughput['ours'])} builtin {spread(throughput['builtin'])} "
-    f"constant {spread(throughput['constant'])}")
+    f"constant {spread(throughput['constant'])}",
+)
 print(f"PAIRED py_fit_vs_builtin {paired_builtin:.4f}")
 print(f"PAIRED py_fit_vs_constant {paired_constant:.4f}")

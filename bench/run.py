@@ -24,16 +24,66 @@ REPO = os.path.dirname(HERE)
 # figure: (label, how the ratio is formed, target text, target test). The
 # test takes this package's figure and the ratio: the R targets are absolute.
 FIGURES = {
-    "py_eager_scalar": ("Python: eager call, Python int step (µs)", "builtin/ours", "≥ 20× faster", lambda ours, r: r >= 20),
-    "py_eager_variable": ("Python: eager call, optimizer iteration variable (µs)", "builtin/ours", "≥ 5× faster", lambda ours, r: r >= 5),
-    "py_curve_1e6_numpy": ("Python: 1e6-step curve, numpy array out (ms)", "ours/floor", "≤ 1.5× numpy", lambda ours, r: r <= 1.5),
-    "py_curve_1e6_tensor": ("Python: 1e6-step curve, tensor out (ms)", "ours/floor", "(≤ 1.5× numpy)", lambda ours, r: r <= 1.5),
-    "py_fit_vs_builtin": ("Python: fit throughput vs built-in schedule (steps/s)", "ours/builtin", "≥ 0.98", lambda ours, r: r >= 0.98),
-    "py_fit_vs_constant": ("Python: fit throughput vs constant rate (steps/s)", "ours/floor", "≥ 0.97", lambda ours, r: r >= 0.97),
-    "r_curve_1e6": ("R: 1e6-step curve into an R vector (ms)", "builtin/ours", "≤ 10 ms", lambda ours, r: ours <= 10),
-    "r_one_step": ("R: one step to an R number (µs)", "builtin/ours", "≤ 50 µs", lambda ours, r: ours <= 50),
-    "r_library": ("R: library(inversetimedecay), fresh R (s)", "builtin/ours", "≤ 0.3 s, no Python", lambda ours, r: ours <= 0.3),
-    "r_first_curve": ("R: fresh R session to first printed curve (s)", "builtin/ours", "≤ 1 s", lambda ours, r: ours <= 1),
+    "py_eager_scalar": (
+        "Python: eager call, Python int step (µs)",
+        "builtin/ours",
+        "≥ 20× faster",
+        lambda ours, r: r >= 20,
+    ),
+    "py_eager_variable": (
+        "Python: eager call, optimizer iteration variable (µs)",
+        "builtin/ours",
+        "≥ 5× faster",
+        lambda ours, r: r >= 5,
+    ),
+    "py_curve_1e6_numpy": (
+        "Python: 1e6-step curve, numpy array out (ms)",
+        "ours/floor",
+        "≤ 1.5× numpy",
+        lambda ours, r: r <= 1.5,
+    ),
+    "py_curve_1e6_tensor": (
+        "Python: 1e6-step curve, tensor out (ms)",
+        "ours/floor",
+        "(≤ 1.5× numpy)",
+        lambda ours, r: r <= 1.5,
+    ),
+    "py_fit_vs_builtin": (
+        "Python: fit throughput vs built-in schedule (steps/s)",
+        "ours/builtin",
+        "≥ 0.98",
+        lambda ours, r: r >= 0.98,
+    ),
+    "py_fit_vs_constant": (
+        "Python: fit throughput vs constant rate (steps/s)",
+        "ours/floor",
+        "≥ 0.97",
+        lambda ours, r: r >= 0.97,
+    ),
+    "r_curve_1e6": (
+        "R: 1e6-step curve into an R vector (ms)",
+        "builtin/ours",
+        "≤ 10 ms",
+        lambda ours, r: ours <= 10,
+    ),
+    "r_one_step": (
+        "R: one step to an R number (µs)",
+        "builtin/ours",
+        "≤ 50 µs",
+        lambda ours, r: ours <= 50,
+    ),
+    "r_library": (
+        "R: library(inversetimedecay), fresh R (s)",
+        "builtin/ours",
+        "≤ 0.3 s, no Python",
+        lambda ours, r: ours <= 0.3,
+    ),
+    "r_first_curve": (
+        "R: fresh R session to first printed curve (s)",
+        "builtin/ours",
+        "≤ 1 s",
+        lambda ours, r: ours <= 1,
+    ),
 }
 
 
@@ -41,7 +91,7 @@ PAIRED = {}  # figure: median of per-round ratios, where a script gives one
 
 
 def run(command, env):
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, check=False)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr[-4000:])
         raise SystemExit(f"benchmark failed: {' '.join(command)}")
@@ -55,16 +105,30 @@ def machine():
     cpu = platform.processor() or "unknown CPU"
     try:
         with open("/proc/cpuinfo") as handle:
-            cpu = next(l.split(":", 1)[1].strip() for l in handle if l.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     versions = subprocess.run(
-        [sys.executable, "-c", "import tensorflow as tf, keras; print(tf.__version__, keras.__version__)"],
-        capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+        [
+            sys.executable,
+            "-c",
+            "import tensorflow as tf, keras; print(tf.__version__, keras.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+        check=False,
     ).stdout.split()
-    r_version = subprocess.run(["Rscript", "-e", "cat(R.version.string)"], capture_output=True, text=True).stdout
-    return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
-            f"TensorFlow {versions[0] if versions else '?'}, Keras {versions[1] if len(versions) > 1 else '?'}; {r_version}")
+    r_version = subprocess.run(
+        ["Rscript", "-e", "cat(R.version.string)"], capture_output=True, text=True, check=False
+    ).stdout
+    return (
+        f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
+        f"TensorFlow {versions[0] if versions else '?'}, "
+        f"Keras {versions[1] if len(versions) > 1 else '?'}; {r_version}"
+    )
 
 
 def main():
@@ -76,7 +140,11 @@ def main():
     rows += run(["Rscript", os.path.join(HERE, "r_bench.R"), *flags], env)
     accuracy = subprocess.run(
         [sys.executable, os.path.join(HERE, "accuracy.py"), *flags],
-        capture_output=True, text=True, env=env, cwd=REPO, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=True,
     ).stdout.strip()
 
     table = []
@@ -88,33 +156,57 @@ def main():
             entries.append(("py_fit_vs_constant", ours, builtin, floor))
         for figure, a, b, c in entries:
             label, ratio_kind, target, test = FIGURES[figure]
-            numerator, denominator = {"builtin/ours": (b, a), "ours/floor": (a, c), "ours/builtin": (a, b)}[ratio_kind]
-            ratio = numerator / denominator if denominator > 0 else float("inf")  # below the clock's resolution
+            numerator, denominator = {
+                "builtin/ours": (b, a),
+                "ours/floor": (a, c),
+                "ours/builtin": (a, b),
+            }[ratio_kind]
+            ratio = (
+                numerator / denominator if denominator > 0 else float("inf")
+            )  # below the clock's resolution
             ratio = PAIRED.get(figure, ratio)
             met = test(a, ratio)
-            table.append((label, a, b, c, f"{ratio:.2f} ({ratio_kind})", target, "yes" if met else "NO", notes))
+            table.append(
+                (
+                    label,
+                    a,
+                    b,
+                    c,
+                    f"{ratio:.2f} ({ratio_kind})",
+                    target,
+                    "yes" if met else "NO",
+                    notes,
+                )
+            )
 
     header = ("figure", "this package", "Keras built-in", "floor", "ratio", "target", "met")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for label, a, b, c, ratio, target, met, notes in table:
+    for label, a, b, c, ratio, target, met, _notes in table:
         lines.append(f"| {label} | {a:.4g} | {b:.4g} | {c:.4g} | {ratio} | {target} | {met} |")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     fit_notes = [t[-1] for t in table if t[-1]]
-    text = "\n".join([
-        f"Measured {stamp}{' (smoke run: tiny loops, figures meaningless)' if smoke else ''} on: {machine()}.",
-        "Reproduce with `make bench`. Medians of interleaved repetitions. Fit: 21 rounds of one epoch (128 steps) of each,",
-        "the order rotating; its ratios are medians of the per-round ratios (paired), its columns medians of steps/s.",
-        "",
-        *lines,
-        "",
-        *(f"Fit throughput medians and [min-max]: {n}" for n in fit_notes[:1]),
-        "",
-        "Accuracy against exact rational arithmetic (bench/accuracy.py):",
-        "",
-        accuracy,
-    ])
+    text = "\n".join(
+        [
+            f"Measured {stamp}"
+            f"{' (smoke run: tiny loops, figures meaningless)' if smoke else ''} on: {machine()}.",
+            "Reproduce with `make bench`. Medians of interleaved repetitions. "
+            "Fit: 21 rounds of one epoch (128 steps) of each,",
+            "the order rotating; its ratios are medians of the per-round ratios (paired), "
+            "its columns medians of steps/s.",
+            "",
+            *lines,
+            "",
+            *(f"Fit throughput medians and [min-max]: {n}" for n in fit_notes[:1]),
+            "",
+            "Accuracy against exact rational arithmetic (bench/accuracy.py):",
+            "",
+            accuracy,
+        ]
+    )
     print(text)
-    out = os.path.join(REPO, "build", "bench-smoke.md") if smoke else os.path.join(HERE, "results.md")
+    out = (
+        os.path.join(REPO, "build", "bench-smoke.md") if smoke else os.path.join(HERE, "results.md")
+    )
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as handle:
         handle.write(text + "\n")

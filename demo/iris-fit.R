@@ -3,10 +3,11 @@
 # learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5) for 5 epochs, prints
 # per epoch the loss, the accuracy, the optimizer's step, its learning rate
 # and the formula's value, writes that table for the Python demo to compare,
-# and draws the schedule's curve as a PNG.
+# and draws the schedule's curve as a PNG. Both files go to a temporary
+# folder, or to the folder named by the environment variable DEMO_OUT.
 library(inversetimedecay)
 
-out_dir <- Sys.getenv("DEMO_OUT", "build")
+out_dir <- Sys.getenv("DEMO_OUT", file.path(tempdir(), "iris-fit"))
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 
 initial_learning_rate <- 0.1

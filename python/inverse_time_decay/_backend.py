@@ -8,6 +8,7 @@ Keras generation: `tf_keras` (Keras 2) when the environment variable
 
 import os
 import sys
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -29,17 +30,17 @@ else:
 LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 
 
-def register_serializable(cls):
+def register_serializable(cls: type) -> type:
     """Registers `cls` as "inverse_time_decay>InverseTimeDecay"."""
     register = keras.saving.register_keras_serializable
     return register(package="inverse_time_decay", name=cls.__name__)(cls)
 
 
-def floatx():
+def floatx() -> str:
     return keras.backend.floatx()
 
 
-def float64_available():
+def float64_available() -> bool:
     """False where the backend silently narrows float64 (JAX without x64)."""
     if BACKEND != "jax":
         return True
@@ -51,7 +52,7 @@ def float64_available():
 if LEGACY_KERAS or BACKEND == "tensorflow":
     import tensorflow as tf
 
-    def _tensor_constant(x, dtype):
+    def _tensor_constant(x: Any, dtype: str) -> Any:
         # tf.constant gives the same EagerTensor as keras.ops.convert_to_tensor
         # at a fraction of its cost; the eager fast path lives on this.
         return tf.constant(x, dtype=dtype)
@@ -59,7 +60,7 @@ if LEGACY_KERAS or BACKEND == "tensorflow":
 else:
     tf = None
 
-    def _tensor_constant(x, dtype):
+    def _tensor_constant(x: Any, dtype: str) -> Any:
         return keras.ops.convert_to_tensor(x, dtype=dtype)
 
 
@@ -83,7 +84,7 @@ else:
 
 if LEGACY_KERAS:
 
-    class ops:  # noqa: N801 - the few keras.ops the schedule needs, for tf_keras
+    class ops:
         cast = staticmethod(tf.cast)
         floor_divide = staticmethod(_floor_divide)
         floor = staticmethod(_floor)
@@ -96,12 +97,12 @@ if LEGACY_KERAS:
         convert_to_tensor = staticmethod(_tensor_constant)
 
         @staticmethod
-        def dtype_name(x):
+        def dtype_name(x: Any) -> str:
             return tf.as_dtype(x.dtype).name
 
 else:
 
-    class ops:  # noqa: N801
+    class ops:  # type: ignore[no-redef]  # one of the two is defined
         cast = staticmethod(keras.ops.cast)
         equal = staticmethod(keras.ops.equal)
         where = staticmethod(keras.ops.where)
@@ -115,7 +116,7 @@ else:
         fmod = staticmethod(_fmod)
 
         @staticmethod
-        def dtype_name(x):
+        def dtype_name(x: Any) -> str:
             return keras.backend.standardize_dtype(x.dtype)
 
 
@@ -124,14 +125,14 @@ else:
 STEP_KINDS = "iuf"
 
 
-def _refuse_step(step, what):
+def _refuse_step(step: Any, what: str) -> NoReturn:
     raise TypeError(
         "Argument `step` must be an integer or floating-point number, array "
         f"or tensor. Received: step={what}"
     )
 
 
-def check_step_dtype(step, dtype):
+def check_step_dtype(step: Any, dtype: Any) -> None:
     """Raises TypeError unless `dtype` (a numpy dtype) is an integer or float."""
     if dtype.kind not in STEP_KINDS and dtype.name != "bfloat16":
         if dtype.kind == "O" or getattr(step, "ndim", 0):
@@ -139,14 +140,14 @@ def check_step_dtype(step, dtype):
         _refuse_step(step, f"{step!r} of type {type(step).__name__}")
 
 
-def check_traced_step_dtype(step):
+def check_traced_step_dtype(step: Any) -> None:
     """The same rule for a symbolic step: its dtype is known when tracing."""
     name = ops.dtype_name(step)
     if not (name.startswith(("int", "uint", "float")) or name == "bfloat16"):
         _refuse_step(step, f"<{type(step).__name__} of dtype {name}>")
 
 
-def known_steps(step):
+def known_steps(step: Any) -> Any:
     """Returns `step` as a numpy array when its value is known now, else None.
 
     None means the step is symbolic (inside `tf.function`, `jax.jit` or
@@ -170,7 +171,7 @@ def known_steps(step):
     return array
 
 
-def _python_number(step):
+def _python_number(step: Any) -> Any:
     if isinstance(step, int) and not 0 <= step < 2**64:
         if step < 0:
             raise ValueError(f"Argument `step` must be >= 0. Received: step={step}")
@@ -178,7 +179,7 @@ def _python_number(step):
     return np.asarray(step)
 
 
-def variable_value(step):
+def variable_value(step: Any) -> Any:
     """A Keras 3 Variable's backend value (the optimizer's `iterations`);
     anything else as it is. `value`, not `_value`: inside a JAX training
     step the stateless scope supplies the traced value through it, and the
@@ -188,7 +189,7 @@ def variable_value(step):
     return step
 
 
-def _backend_value(step):
+def _backend_value(step: Any) -> Any:
     """A tensor's or variable's value as numpy; None when it is symbolic."""
     step = variable_value(step)
     module = type(step).__module__

@@ -16,16 +16,21 @@ product is exact, and a fused multiply-add of an exact product rounds the
 same as the separate operations.
 """
 
+from typing import Any
+
 import numpy as np
+
+# A float-float number: (high, low) parts whose sum is the value.
+Pair = tuple[Any, Any]
 
 try:  # only the JAX backend lacks float64, so only JAX comes here
     from jax import lax as _lax
     from jax import numpy as _jnp
 except ImportError:  # pragma: no cover
-    _lax = None
+    _lax = None  # type: ignore[assignment]  # checked before use
 
 
-def _split(a):
+def _split(a: Any) -> tuple[Any, Any]:
     """a == hi + lo exactly, each with at most 12 significant bits."""
     if _lax is None:  # pragma: no cover - Veltkamp, for eager use elsewhere
         t = 4097.0 * a
@@ -36,24 +41,24 @@ def _split(a):
     return hi, a - hi
 
 
-def constant(value):
+def constant(value: float) -> tuple[np.float32, np.float32]:
     """A Python float as a (hi, lo) pair of float32 numbers."""
     hi = np.float32(value)
     return hi, np.float32(value - float(hi))
 
 
-def _two_sum(a, b):
+def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
     s = a + b
     bb = s - a
     return s, (a - (s - bb)) + (b - bb)
 
 
-def _quick_two_sum(a, b):
+def _quick_two_sum(a: Any, b: Any) -> tuple[Any, Any]:
     s = a + b
     return s, b - (s - a)
 
 
-def _two_prod(a, b):
+def _two_prod(a: Any, b: Any) -> tuple[Any, Any]:
     """a * b as a pair, from exact partial products of the halves."""
     a_hi, a_lo = _split(a)
     b_hi, b_lo = _split(b)
@@ -62,17 +67,17 @@ def _two_prod(a, b):
     return _quick_two_sum(p, e + (cross_error + a_lo * b_lo))
 
 
-def add(x, y):
+def add(x: Pair, y: Pair) -> Pair:
     s, e = _two_sum(x[0], y[0])
     return _quick_two_sum(s, e + (x[1] + y[1]))
 
 
-def multiply(x, y):
+def multiply(x: Pair, y: Pair) -> Pair:
     p, e = _two_prod(x[0], y[0])
     return _quick_two_sum(p, e + (x[0] * y[1] + x[1] * y[0]))
 
 
-def _subtract_product(x, y, q):
+def _subtract_product(x: Pair, y: Pair, q: Any) -> Pair:
     """x - q * y for a pair x, a pair y and a float q."""
     p, e = _two_prod(y[0], q)
     e = e + y[1] * q
@@ -80,7 +85,7 @@ def _subtract_product(x, y, q):
     return _quick_two_sum(s, f + (x[1] - e))
 
 
-def divide(x, y):
+def divide(x: Pair, y: Pair) -> Pair:
     q1 = x[0] / y[0]
     r = _subtract_product(x, y, q1)
     q2 = r[0] / y[0]
@@ -90,14 +95,14 @@ def divide(x, y):
     return add((q1, q2), (q3, q3 * 0))
 
 
-def floor(ops, x):
+def floor(ops: Any, x: Pair) -> Pair:
     """floor(hi + lo) as a pair, without rounding hi + lo first."""
     hi = ops.floor(x[0])
     whole = ops.equal(hi, x[0])  # then the fraction, if any, lies in lo
     return hi, ops.where(whole, ops.floor(x[1]), x[1] * 0)
 
 
-def from_integer(ops, n):
+def from_integer(ops: Any, n: Any) -> Pair:
     """An integer tensor below 2**32 as an exact pair of float32 numbers."""
     low = ops.fmod(n, 256)
     return _quick_two_sum(ops.cast(n - low, "float32"), ops.cast(low, "float32"))

@@ -6,6 +6,7 @@ check): "Argument `decay_steps` must be > 0. Received: decay_steps=0".
 """
 
 import math
+from typing import Any, NoReturn, Optional, Union
 
 import numpy as np
 
@@ -15,11 +16,11 @@ FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 INT64_LIMIT = 2**63
 
 
-def _fail(error, name, problem, value):
+def _fail(error: type[Exception], name: str, problem: str, value: object) -> NoReturn:
     raise error(f"Argument `{name}` {problem}. Received: {name}={value!r}")
 
 
-def _as_numpy_scalar(name, value):
+def _as_numpy_scalar(name: str, value: object) -> Any:
     """Returns `value` as a 0-d numpy array, or raises naming `name`.
 
     Accepts Python numbers, numpy scalars, 0-d arrays and concrete scalar
@@ -38,7 +39,7 @@ def _as_numpy_scalar(name, value):
     return array
 
 
-def _to_numpy(name, value):
+def _to_numpy(name: str, value: object) -> Any:
     if isinstance(value, (np.ndarray, np.generic)):
         return np.asarray(value)
     # Keras variables hold their tensor in `.value`.
@@ -53,12 +54,12 @@ def _to_numpy(name, value):
         _fail(TypeError, name, "must be a real number", value)
 
 
-def _finite(name, number, value):
+def _finite(name: str, number: float, value: object) -> None:
     if math.isnan(number) or math.isinf(number):
         _fail(ValueError, name, "must be a finite number", value)
 
 
-def check_initial_learning_rate(value):
+def check_initial_learning_rate(value: object) -> tuple[float, Optional[str]]:
     """Returns `(rate, dtype)`: the rate as a Python float and its dtype.
 
     The dtype is None for Python numbers and integer arrays (the schedule
@@ -75,7 +76,7 @@ def check_initial_learning_rate(value):
     return rate, dtype
 
 
-def check_representable(rate, value, dtype):
+def check_representable(rate: float, value: object, dtype: str) -> None:
     """The output dtype must hold the rate, or every rate would be inf."""
     if dtype == "bfloat16":
         import ml_dtypes
@@ -85,12 +86,14 @@ def check_representable(rate, value, dtype):
         largest = float(np.finfo(dtype).max)
     if rate > largest:
         _fail(
-            ValueError, "initial_learning_rate",
-            f"must be at most {largest!r}, the largest {dtype}", value,
+            ValueError,
+            "initial_learning_rate",
+            f"must be at most {largest!r}, the largest {dtype}",
+            value,
         )
 
 
-def check_decay_steps(value):
+def check_decay_steps(value: object) -> Union[int, float]:
     """Returns decay_steps as a Python int when it is whole and below 2**63,
     else as a float."""
     array = _as_numpy_scalar("decay_steps", value)
@@ -103,7 +106,7 @@ def check_decay_steps(value):
     return steps
 
 
-def check_decay_rate(value):
+def check_decay_rate(value: object) -> float:
     array = _as_numpy_scalar("decay_rate", value)
     rate = float(array)
     _finite("decay_rate", rate, value)
@@ -112,14 +115,14 @@ def check_decay_rate(value):
     return rate
 
 
-def check_staircase(value):
+def check_staircase(value: object) -> bool:
     # Keras takes any truthy object, so staircase="no" silently meant True.
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     _fail(TypeError, "staircase", "must be a boolean", value)
 
 
-def check_name(value):
+def check_name(value: object) -> Optional[str]:
     if value is None:
         return "InverseTimeDecay"
     if isinstance(value, str):
@@ -127,33 +130,42 @@ def check_name(value):
     _fail(TypeError, "name", "must be a single string, or None (NULL in R) for the default", value)
 
 
-def check_dtype(value):
+def check_dtype(value: object) -> Optional[str]:
     """Returns the output dtype's name, or None to follow the default rule."""
     if value is None:
         return None
     name = value if isinstance(value, str) else getattr(value, "name", None)
     if name not in FLOAT_DTYPES:
         _fail(
-            TypeError if not isinstance(name, str) else ValueError, "dtype",
-            "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None", value,
+            TypeError if not isinstance(name, str) else ValueError,
+            "dtype",
+            "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None",
+            value,
         )
     return name
 
 
 CONFIG_KEYS = (
-    "initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype",
+    "initial_learning_rate",
+    "decay_steps",
+    "decay_rate",
+    "staircase",
+    "name",
+    "dtype",
 )
 REQUIRED_CONFIG_KEYS = CONFIG_KEYS[:3]
 
 
-def check_config(config):
+def check_config(config: object) -> None:
     if not isinstance(config, dict):
         _fail(TypeError, "config", "must be a dict", config)
     unknown = sorted(set(config) - set(CONFIG_KEYS))
     if unknown:
         _fail(
-            ValueError, "config",
-            f"has unknown keys {unknown}; expected only {list(CONFIG_KEYS)}", config,
+            ValueError,
+            "config",
+            f"has unknown keys {unknown}; expected only {list(CONFIG_KEYS)}",
+            config,
         )
     missing = [key for key in REQUIRED_CONFIG_KEYS if key not in config]
     if missing:

@@ -12,6 +12,7 @@ import argparse
 import csv
 import os
 import sys
+from typing import Any, Optional
 
 import numpy as np
 
@@ -21,7 +22,7 @@ BATCH_SIZE = 32
 COLUMNS = ("epoch", "loss", "accuracy", "step", "learning_rate", "formula")
 
 
-def load_iris():
+def load_iris() -> tuple[np.ndarray, np.ndarray]:
     path = os.path.join(os.path.dirname(__file__), "iris.csv")
     with open(path, newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -31,7 +32,9 @@ def load_iris():
     return x, y
 
 
-def run(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5):
+def run(
+    initial_learning_rate: float = 0.1, decay_steps: float = 1.0, decay_rate: float = 0.5
+) -> list[dict[str, Any]]:
     import keras
 
     from inverse_time_decay import InverseTimeDecay
@@ -39,9 +42,7 @@ def run(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5):
     keras.utils.set_random_seed(SEED)
     x, y = load_iris()
     learning_rate_fn = InverseTimeDecay(initial_learning_rate, decay_steps, decay_rate)
-    model = keras.Sequential(
-        [keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")]
-    )
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate_fn)
     model.compile(
         optimizer=optimizer,
@@ -50,7 +51,7 @@ def run(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5):
     )
     rows = []
 
-    def on_epoch_end(epoch, logs):
+    def on_epoch_end(epoch: int, logs: dict[str, Any]) -> None:
         step = int(optimizer.iterations.numpy())
         rows.append(
             {
@@ -59,8 +60,7 @@ def run(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5):
                 "accuracy": float(logs["accuracy"]),
                 "step": step,
                 "learning_rate": float(np.asarray(optimizer.learning_rate)),
-                "formula": initial_learning_rate
-                / (1 + decay_rate * step / decay_steps),
+                "formula": initial_learning_rate / (1 + decay_rate * step / decay_steps),
             }
         )
 
@@ -76,7 +76,7 @@ def run(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5):
     return rows
 
 
-def format_table(rows, title):
+def format_table(rows: list[dict[str, Any]], title: str) -> str:
     lines = [title, "{:>5} {:>9} {:>9} {:>5} {:>14} {:>14}".format(*COLUMNS[:5], "formula")]
     for row in rows:
         lines.append(
@@ -86,7 +86,7 @@ def format_table(rows, title):
     return "\n".join(lines)
 
 
-def read_table(path):
+def read_table(path: str) -> list[dict[str, Any]]:
     with open(path, newline="") as handle:
         return [
             {key: float(value) for key, value in row.items()}
@@ -94,7 +94,7 @@ def read_table(path):
         ]
 
 
-def main(argv=None):
+def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", help="the table written by demo/iris-fit.R")
     args = parser.parse_args(argv)
@@ -107,14 +107,18 @@ def main(argv=None):
     print("{:>5} {:>5} {:>14} {:>14}  same".format("epoch", "step", "R", "Python"))
     same = len(theirs) == len(rows)
     for r_row, py_row in zip(theirs, rows):
-        equal = r_row["learning_rate"] == py_row["learning_rate"] and int(
-            r_row["step"]
-        ) == py_row["step"]
+        equal = (
+            r_row["learning_rate"] == py_row["learning_rate"]
+            and int(r_row["step"]) == py_row["step"]
+        )
         same = same and equal
         print(
             "{:>5d} {:>5d} {:>14.9g} {:>14.9g}  {}".format(
-                py_row["epoch"], py_row["step"], r_row["learning_rate"],
-                py_row["learning_rate"], "yes" if equal else "NO",
+                py_row["epoch"],
+                py_row["step"],
+                r_row["learning_rate"],
+                py_row["learning_rate"],
+                "yes" if equal else "NO",
             )
         )
     print("R and Python agree." if same else "R and Python DIFFER.")

@@ -1,16 +1,15 @@
 """The inverse-time-decay learning-rate schedule."""
 
 import math
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from inverse_time_decay import _backend
-from inverse_time_decay import _float_float
-from inverse_time_decay import _validation
+from inverse_time_decay import _backend, _float_float, _validation
 from inverse_time_decay._backend import ops
 
 
-def _numpy_dtype(name):
+def _numpy_dtype(name: str) -> Any:
     if name == "bfloat16":
         import ml_dtypes  # ships with every Keras backend
 
@@ -23,7 +22,7 @@ _INF = float("inf")
 _WHOLE_FLOAT64 = 2.0**53
 
 
-def _floor_quotient(steps, decay_steps):
+def _floor_quotient(steps: np.ndarray, decay_steps: Union[int, float]) -> np.ndarray:
     """floor(steps / decay_steps) for float64 steps, as a float64 array.
 
     Exact wherever the quotient is below 2**52, with no multiplication that
@@ -43,7 +42,7 @@ def _floor_quotient(steps, decay_steps):
         return k - (over & (quotient < _WHOLE_FLOAT64))
 
 
-def _floor_quotient_scalar(step, decay_steps):
+def _floor_quotient_scalar(step: Union[int, float], decay_steps: Union[int, float]) -> float:
     """`_floor_quotient` for one Python float, with Python floats."""
     quotient = step / decay_steps
     if not quotient < _WHOLE_FLOAT64:  # whole already (or infinite)
@@ -132,13 +131,13 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     def __init__(
         self,
-        initial_learning_rate,
-        decay_steps,
-        decay_rate,
-        staircase=False,
-        name="InverseTimeDecay",
-        dtype=None,
-    ):
+        initial_learning_rate: Union[float, Any],
+        decay_steps: Union[int, float],
+        decay_rate: float,
+        staircase: bool = False,
+        name: Optional[str] = "InverseTimeDecay",
+        dtype: Optional[str] = None,
+    ) -> None:
         super().__init__()
         rate, rate_dtype = _validation.check_initial_learning_rate(initial_learning_rate)
         self._dtype = _validation.check_dtype(dtype) or rate_dtype
@@ -151,21 +150,18 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         # A whole decay_steps in int64's range lets staircase use exact
         # integer division on integer steps; a larger one takes the float
         # path everywhere (no value is cast outside its type's range).
-        self._whole_decay_steps = (
-            int(self.decay_steps) if type(self.decay_steps) is int else None
-        )
+        self._whole_decay_steps = int(self.decay_steps) if type(self.decay_steps) is int else None
 
     @property
-    def dtype(self):
+    def dtype(self) -> str:
         """The dtype of the rates this schedule returns."""
         return self._dtype or _backend.floatx()
 
-    def __call__(self, step):
-        if type(step) is int or type(step) is float:
-            # The optimizer-free eager case: plain Python numbers, the same
-            # IEEE operations as numpy_values, no array overhead.
-            if self.dtype in _PY_FLOAT_DTYPES:
-                return ops.convert_to_tensor(self._scalar_value(step), self.dtype)
+    def __call__(self, step: Any) -> Any:
+        # The optimizer-free eager case: plain Python numbers, the same
+        # IEEE operations as numpy_values, no array overhead.
+        if (type(step) is int or type(step) is float) and self.dtype in _PY_FLOAT_DTYPES:
+            return ops.convert_to_tensor(self._scalar_value(step), self.dtype)
         steps = _backend.known_steps(step)
         if steps is None:
             return self._traced(step)
@@ -175,7 +171,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             return ops.convert_to_tensor(self._scalar_value(number), self.dtype)
         return ops.convert_to_tensor(self._values(steps), self.dtype)
 
-    def _scalar_value(self, step):
+    def _scalar_value(self, step: Union[int, float]) -> float:
         """The schedule at one Python int or float step, in Python floats."""
         if type(step) is int:
             if not 0 <= step < 2**64:
@@ -195,7 +191,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             p = float(step) / self.decay_steps
         return self.initial_learning_rate / (p * self.decay_rate + 1.0)
 
-    def numpy_values(self, steps):
+    def numpy_values(self, steps: Any) -> np.ndarray:
         """The schedule at `steps` (array-like) as a numpy array of `dtype`.
 
         Evaluated in float64 with the same operations as every other path
@@ -209,7 +205,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             )
         return self._values(steps)
 
-    def _values(self, steps):
+    def _values(self, steps: np.ndarray) -> np.ndarray:
         if steps.dtype.name == "bfloat16":
             steps = steps.astype(np.float32)  # exact; numpy knows float32
         kind = steps.dtype.kind
@@ -223,6 +219,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         if self.decay_rate == 0.0:
             p = np.zeros(steps.shape)
         elif self.staircase and kind in "iu" and self._whole_decay_steps is not None:
+            whole: np.ndarray
             if kind == "u":
                 whole = steps.astype(np.uint64) // np.uint64(self._whole_decay_steps)
             else:
@@ -242,7 +239,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         np.divide(self.initial_learning_rate, p, out=p)
         return p.astype(_numpy_dtype(self.dtype), copy=False)
 
-    def _traced(self, step):
+    def _traced(self, step: Any) -> Any:
         step = _backend.variable_value(step)
         _backend.check_traced_step_dtype(step)
         if not _backend.float64_available():
@@ -280,7 +277,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         return ops.cast((zero + self.initial_learning_rate) / p, self.dtype)
 
     @staticmethod
-    def _traced_floor_quotient(s, d):
+    def _traced_floor_quotient(s: Any, d: Any) -> Any:
         """`_floor_quotient` in tensor ops, operation for operation."""
         quotient = s / d
         k = ops.floor(quotient)
@@ -291,7 +288,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         )
         return k - ops.cast(over, "float64")
 
-    def _traced_float_float(self, step):
+    def _traced_float_float(self, step: Any) -> Any:
         """The traced formula in float32 pairs, where float64 is unavailable."""
         integer_step = "int" in ops.dtype_name(step)
         if self.decay_rate == 0.0:
@@ -332,7 +329,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         rate = _float_float.divide(_float_float.constant(self.initial_learning_rate), p)
         return ops.cast(rate[0] + rate[1], self.dtype)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -343,11 +340,11 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         }
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> "InverseTimeDecay":
         _validation.check_config(config)
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"InverseTimeDecay(initial_learning_rate={self.initial_learning_rate!r}, "
             f"decay_steps={self.decay_steps!r}, decay_rate={self.decay_rate!r}, "

@@ -50,7 +50,7 @@ for staircase in (False, True):
         try:
             compiled = torch.compile(schedule, fullgraph=True)
             result[f"compiled_{key}"] = to_list(compiled(torch.tensor(STEPS)).cpu())
-        except Exception as error:  # noqa: BLE001 - reported, not hidden
+        except Exception as error:
             result[f"compiled_{key}_error"] = repr(error)[:500]
         result[f"eager_tensor_{key}"] = to_list(schedule(torch.tensor(STEPS)).cpu())
     else:
@@ -58,7 +58,7 @@ for staircase in (False, True):
 
         traces = []
 
-        def traced(step, schedule=schedule):
+        def traced(step, schedule=schedule, traces=traces):
             traces.append(1)
             return schedule(step)
 
@@ -75,9 +75,14 @@ for staircase in (False, True):
 
 # Scalar tensors of this backend as arguments: accepted, and they set the dtype.
 if not LEGACY:
-    tensor_rate = keras.ops.convert_to_tensor(0.1, dtype="float64" if backend != "jax" else "float32")
+    tensor_rate = keras.ops.convert_to_tensor(
+        0.1, dtype="float64" if backend != "jax" else "float32"
+    )
     from_tensor = InverseTimeDecay(tensor_rate, keras.ops.convert_to_tensor(10), 0.5)
-    result["tensor_argument_dtype"] = [from_tensor.dtype, keras.backend.standardize_dtype(tensor_rate.dtype)]
+    result["tensor_argument_dtype"] = [
+        from_tensor.dtype,
+        keras.backend.standardize_dtype(tensor_rate.dtype),
+    ]
 
 # An optimizer and a short fit.
 rng = np.random.default_rng(0)
@@ -100,7 +105,9 @@ with tempfile.TemporaryDirectory() as folder:
     restored = keras.models.load_model(path)
     restored_schedule = restored.optimizer._learning_rate
     result["restored_type"] = type(restored_schedule).__name__
-    result["restored_config"] = restored_schedule.get_config() if hasattr(restored_schedule, "get_config") else None
+    result["restored_config"] = (
+        restored_schedule.get_config() if hasattr(restored_schedule, "get_config") else None
+    )
     result["restored_iterations"] = int(np.asarray(restored.optimizer.iterations))
 
 json.dump(result, sys.stdout)

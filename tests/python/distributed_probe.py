@@ -21,14 +21,12 @@ if MODE == "mirrored":
 
     # Two logical CPU devices, configured before anything touches them.
     (cpu,) = tf.config.list_physical_devices("CPU")
-    tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration()] * 2
-    )
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
 if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
     import tf_keras as keras  # Keras 2: Keras 3's fit cannot run multi-worker
 else:
-    import keras  # noqa: E402
+    import keras
 
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
 

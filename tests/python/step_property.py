@@ -78,14 +78,22 @@ VARIABLE_DTYPES = ["int32", "float32"] if PAIRS else ["int32", "int64", "float32
 
 
 def exact_rate(lr, d, r, step, staircase):
-    p = Fraction(math.floor(Fraction(step) / Fraction(d))) if staircase else Fraction(step) / Fraction(d)
+    p = (
+        Fraction(math.floor(Fraction(step) / Fraction(d)))
+        if staircase
+        else Fraction(step) / Fraction(d)
+    )
     return Fraction(lr) / (1 + Fraction(r) * p)
 
 
 def exact_float32(value):
     """The float32 nearest to the Fraction `value`, ties to even."""
     guess = np.float32(float(value))
-    candidates = [np.nextafter(guess, np.float32(-np.inf)), guess, np.nextafter(guess, np.float32(np.inf))]
+    candidates = [
+        np.nextafter(guess, np.float32(-np.inf)),
+        guess,
+        np.nextafter(guess, np.float32(np.inf)),
+    ]
     finite = [c for c in candidates if np.isfinite(c)]
     return min(finite, key=lambda c: (abs(Fraction(float(c)) - value), int(c.view(np.uint32)) & 1))
 
@@ -127,11 +135,13 @@ def compile_schedule(schedule):
 @st.composite
 def cases(draw):
     lr = draw(st.floats(0, 1e3))
-    decay_steps = draw(st.one_of(
-        st.integers(1, 2**53),                                  # whole, kept an int
-        st.floats(1e-3, 1e300).filter(lambda d: not d.is_integer()),  # fractional
-        st.floats(1e-3, 1e300),                                 # whole floats up to 1e300
-    ))
+    decay_steps = draw(
+        st.one_of(
+            st.integers(1, 2**53),  # whole, kept an int
+            st.floats(1e-3, 1e300).filter(lambda d: not d.is_integer()),  # fractional
+            st.floats(1e-3, 1e300),  # whole floats up to 1e300
+        )
+    )
     decay_rate = draw(st.floats(0, 1e3))
     staircase = draw(st.booleans())
     dtype = draw(st.sampled_from(TENSOR_DTYPES))
@@ -178,8 +188,10 @@ def check(lr, decay_steps, decay_rate, staircase, dtype, steps, output="float32"
     results = paths(schedule, dtype, steps)
     if extra is not None:
         results.update(extra(schedule, dtype, steps))
-    exact_steps = [Fraction(float(s)) if dtype in FLOAT_DTYPES else int(s)
-                   for s in np.asarray(steps, dtype=dtype)]
+    exact_steps = [
+        Fraction(float(s)) if dtype in FLOAT_DTYPES else int(s)
+        for s in np.asarray(steps, dtype=dtype)
+    ]
     exact = [exact_rate(lr, decay_steps, decay_rate, s, staircase) for s in exact_steps]
     if output == "float32":
         want = np.array([exact_float32(e) for e in exact], dtype=np.float32)
@@ -196,18 +208,27 @@ def check(lr, decay_steps, decay_rate, staircase, dtype, steps, output="float32"
             # XLA's CPU backend flushes subnormal numbers to zero.
             expected = np.where(np.abs(want) < np.finfo(output).tiny, 0, want).astype(output)
         got = values.astype(output).view(np.uint32 if output == "float32" else np.uint64)
-        if name.startswith("traced") and PAIRS and staircase and not float(decay_steps).is_integer():
+        if (
+            name.startswith("traced")
+            and PAIRS
+            and staircase
+            and not float(decay_steps).is_integer()
+        ):
             # float32 pairs hold ~48 bits, not a fractional decay_steps' 53:
             # the floor may land one period off, and only by that.
             for value, step in zip(values, exact_steps):
                 n = math.floor(Fraction(step) / Fraction(decay_steps))
-                near = [exact_float32(Fraction(lr) / (1 + Fraction(decay_rate) * k))
-                        for k in (n - 1, n, n + 1) if k >= 0]
+                near = [
+                    exact_float32(Fraction(lr) / (1 + Fraction(decay_rate) * k))
+                    for k in (n - 1, n, n + 1)
+                    if k >= 0
+                ]
                 assert value in near, (name, step, value, near)
             PAIR_FLOOR_CASES[0] += 1
             continue
         assert np.array_equal(got, expected.view(got.dtype)), (
-            f"{name} differs: {values.tolist()} != {want.tolist()}")
+            f"{name} differs: {values.tolist()} != {want.tolist()}"
+        )
         CHECKED["cases"].add((dtype, mode, name))
     CHECKED["examples"] += 1
     CHECKED["values"] += len(steps) * len(results)
@@ -218,9 +239,13 @@ def property_test(examples, extra=None):
 
     # The same examples on every run, so that CI cannot pass one day and
     # fail the next; STEP_PROPERTY_SEARCH=1 draws new ones.
-    @settings(max_examples=examples, deadline=None,
-              derandomize=os.environ.get("STEP_PROPERTY_SEARCH") != "1",
-              database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=os.environ.get("STEP_PROPERTY_SEARCH") != "1",
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(cases(), st.sampled_from(OUTPUT_DTYPES))
     # Found by a random search: XLA folds `s * 0.0` to 0 for a step
     # converted from an unsigned type, and then rewrites the division.
@@ -232,9 +257,14 @@ def property_test(examples, extra=None):
 
 
 def summary():
-    return {"backend": BACKEND, "x64": X64, "examples": CHECKED["examples"],
-            "values": CHECKED["values"], "cases": len(CHECKED["cases"]),
-            "pair_floor_cases": PAIR_FLOOR_CASES[0]}
+    return {
+        "backend": BACKEND,
+        "x64": X64,
+        "examples": CHECKED["examples"],
+        "values": CHECKED["values"],
+        "cases": len(CHECKED["cases"]),
+        "pair_floor_cases": PAIR_FLOOR_CASES[0],
+    }
 
 
 if __name__ == "__main__":

@@ -1,10 +1,8 @@
 """Keras 3 on TensorFlow, JAX and PyTorch, and tf_keras (Keras 2), each in its
 own process: eager and compiled values, fit, save and load."""
 
-
 import numpy as np
 import pytest
-
 from conftest import exact_rate, run_probe, ulps
 
 GENERATIONS = {
@@ -69,8 +67,12 @@ def test_fit_uses_it_and_the_model_reloads(probe):
     assert all(np.isfinite(probe["fit_losses"]))
     assert probe["restored_type"] == "InverseTimeDecay"
     assert probe["restored_config"] == {
-        "initial_learning_rate": 0.1, "decay_steps": 2, "decay_rate": 0.5,
-        "staircase": False, "name": "InverseTimeDecay", "dtype": None,
+        "initial_learning_rate": 0.1,
+        "decay_steps": 2,
+        "decay_rate": 0.5,
+        "staircase": False,
+        "name": "InverseTimeDecay",
+        "dtype": None,
     }
     assert probe["restored_iterations"] == 8
 

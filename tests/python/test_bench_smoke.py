@@ -5,22 +5,26 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
 
 
 def test_bench_smoke_pass_prints_every_row():
-    if subprocess.run(["which", "Rscript"], capture_output=True).returncode != 0:
+    if subprocess.run(["which", "Rscript"], capture_output=True, check=False).returncode != 0:
         pytest.skip("Rscript is not installed")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
     result = subprocess.run(
         [sys.executable, os.path.join(REPO, "bench", "run.py"), "--smoke"],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=900,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=900,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     lines = result.stdout.splitlines()
-    start = lines.index(next(l for l in lines if l.startswith("| figure |")))
+    start = lines.index(next(line for line in lines if line.startswith("| figure |")))
     table = []
     for line in lines[start:]:
         if not line.startswith("|"):
@@ -29,8 +33,14 @@ def test_bench_smoke_pass_prints_every_row():
             table.append(line)
     assert len(table) == 1 + 10  # header and one row per figure
     assert any(line.startswith("| accuracy probe |") for line in lines)
-    for figure in ("eager call, Python int step", "optimizer iteration variable", "1e6-step curve",
-                   "fit throughput", "one step to an R number", "library(inversetimedecay)",
-                   "first printed curve"):
+    for figure in (
+        "eager call, Python int step",
+        "optimizer iteration variable",
+        "1e6-step curve",
+        "fit throughput",
+        "one step to an R number",
+        "library(inversetimedecay)",
+        "first printed curve",
+    ):
         assert any(figure in line for line in table), figure
     assert os.path.exists(os.path.join(REPO, "build", "bench-smoke.md"))

@@ -4,7 +4,6 @@ on with the learning rate the schedule gives at the restored step."""
 import json
 
 import numpy as np
-
 from conftest import exact_rate, run_python, run_r
 
 # iris, 150 rows, batch 30: 5 steps an epoch. One epoch and two more steps
@@ -51,7 +50,7 @@ print(json.dumps(out))
 def test_r_trained_model_trains_on_in_python(tmp_path):
     path = str(tmp_path / "from_r.keras")
     out = run_r(R_TRAIN_AND_SAVE, args=[path])
-    line = next(l for l in out.splitlines() if l.startswith("R_RESULT"))
+    line = next(row for row in out.splitlines() if row.startswith("R_RESULT"))
     step, rate = int(line.split()[1]), float(line.split()[2])
     assert step == 7
     assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, 7))))
@@ -72,7 +71,8 @@ from inverse_time_decay.demo import load_iris
 keras.utils.set_random_seed(6)
 x, y = load_iris()
 model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
-model.compile(optimizer=keras.optimizers.Adam(learning_rate=InverseTimeDecay(0.05, 2, 1.0, staircase=True)),
+schedule = InverseTimeDecay(0.05, 2, 1.0, staircase=True)
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
               loss="sparse_categorical_crossentropy")
 model.fit(x, y, batch_size=50, epochs=1, verbose=0)
 model.fit(x[:50], y[:50], batch_size=50, epochs=1, verbose=0)
@@ -106,7 +106,9 @@ def test_python_trained_model_trains_on_in_r(tmp_path):
     lines = out.splitlines()
     assert "R_TYPE inverse_time_decay.schedule.InverseTimeDecay" in lines
     assert "R_RESTORED 4" in lines
-    rates = [(int(l.split()[1]), float(l.split()[2])) for l in lines if l.startswith("R_RATE")]
+    rates = [
+        (int(row.split()[1]), float(row.split()[2])) for row in lines if row.startswith("R_RATE")
+    ]
     assert [s for s, _ in rates] == [4, 5, 6]
     for step, rate in rates:
         assert rate == float(np.float32(float(exact_rate(0.05, 2, 1.0, step, staircase=True))))

@@ -9,7 +9,6 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import REPO, exact_rate, run_probe
 
 PROBE = os.path.join(REPO, "tests", "python", "distributed_probe.py")
@@ -69,13 +68,21 @@ def test_multi_worker_mirrored_strategy_on_loopback(single_tf_keras, single):
     workers = []
     for index in range(2):
         env = dict(
-            os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3",
+            os.environ,
+            TF_USE_LEGACY_KERAS="1",
+            TF_CPP_MIN_LOG_LEVEL="3",
             TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
         )
-        workers.append(subprocess.Popen(
-            [sys.executable, PROBE, "multiworker"], env=env, cwd=REPO,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        ))
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, PROBE, "multiworker"],
+                env=env,
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
     outputs = []
     try:
         for worker in workers:
@@ -92,8 +99,12 @@ def test_multi_worker_mirrored_strategy_on_loopback(single_tf_keras, single):
 
 def test_jax_data_parallel_on_two_host_devices(single):
     pytest.importorskip("jax")
-    run = probe("jax_data_parallel", env={
-        "KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
-    })
+    run = probe(
+        "jax_data_parallel",
+        env={
+            "KERAS_BACKEND": "jax",
+            "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+        },
+    )
     assert run["replicas"] == 2
     check_against_single(run, single)

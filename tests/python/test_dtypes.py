@@ -5,7 +5,6 @@ import ml_dtypes
 import numpy as np
 import pytest
 import tensorflow as tf
-
 from conftest import exact_rate, run_python, ulps
 from inverse_time_decay import InverseTimeDecay
 
@@ -22,13 +21,19 @@ RULE = [
 ]
 
 
-@pytest.mark.parametrize("initial,numpy_type", RULE, ids=lambda v: str(getattr(v, "dtype", type(v).__name__)))
-@pytest.mark.parametrize("step", [7, np.arange(5), tf.constant(7, tf.int64)], ids=["int", "array", "tensor"])
+@pytest.mark.parametrize(
+    "initial,numpy_type", RULE, ids=lambda v: str(getattr(v, "dtype", type(v).__name__))
+)
+@pytest.mark.parametrize(
+    "step", [7, np.arange(5), tf.constant(7, tf.int64)], ids=["int", "array", "tensor"]
+)
 def test_output_dtype_follows_the_rule(initial, numpy_type, step):
     schedule = InverseTimeDecay(initial, 3, 0.5)
     value = schedule(step)
     assert value.dtype == tf.as_dtype(np.dtype(numpy_type))
-    compiled = tf.function(schedule, jit_compile=numpy_type not in (np.float16,))(tf.constant(7, tf.int64))
+    compiled = tf.function(schedule, jit_compile=numpy_type not in (np.float16,))(
+        tf.constant(7, tf.int64)
+    )
     assert compiled.dtype == value.dtype
     assert float(tf.cast(compiled, tf.float64)) == float(tf.cast(schedule(7), tf.float64))
     # Narrower than float64: the exact value rounded once to that dtype;
@@ -38,7 +43,9 @@ def test_output_dtype_follows_the_rule(initial, numpy_type, step):
     if numpy_type is np.float64:
         assert ulps(float(compiled), exact, np.float64) <= 2
     else:
-        assert float(tf.cast(compiled, tf.float64)) == float(np.asarray(float(exact)).astype(numpy_type))
+        assert float(tf.cast(compiled, tf.float64)) == float(
+            np.asarray(float(exact)).astype(numpy_type)
+        )
 
 
 def test_python_numbers_follow_floatx():
@@ -60,11 +67,18 @@ def test_mixed_float16_policy_trains():
         rng = np.random.default_rng(3)
         x = rng.normal(size=(128, 4)).astype("float32")
         y = (x[:, 0] > 0).astype("int32")
-        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
-                                  keras.layers.Dense(2, activation="softmax", dtype="float32")])
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(4,)),
+                keras.layers.Dense(8, activation="relu"),
+                keras.layers.Dense(2, activation="softmax", dtype="float32"),
+            ]
+        )
         schedule = InverseTimeDecay(0.5, 4, 0.1)
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule),
-                      loss="sparse_categorical_crossentropy")
+        model.compile(
+            optimizer=keras.optimizers.SGD(learning_rate=schedule),
+            loss="sparse_categorical_crossentropy",
+        )
         assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
         history = model.fit(x, y, batch_size=32, epochs=5, verbose=0)
         losses = history.history["loss"]
@@ -73,7 +87,9 @@ def test_mixed_float16_policy_trains():
         assert model.layers[0].compute_dtype == "float16"
         step = int(model.optimizer.iterations.numpy())
         assert step == 20
-        assert float(model.optimizer.learning_rate) == float(np.float32(float(exact_rate(0.5, 4, 0.1, step))))
+        assert float(model.optimizer.learning_rate) == float(
+            np.float32(float(exact_rate(0.5, 4, 0.1, step)))
+        )
     finally:
         keras.config.set_dtype_policy(previous)
 

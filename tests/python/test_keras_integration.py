@@ -7,7 +7,6 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-
 from conftest import REPO, exact_rate, run_python
 from inverse_time_decay import InverseTimeDecay
 
@@ -16,8 +15,12 @@ def test_get_config_is_complete_and_round_trips():
     schedule = InverseTimeDecay(0.25, 7, 0.3, staircase=True, name="decay")
     config = schedule.get_config()
     assert config == {
-        "initial_learning_rate": 0.25, "decay_steps": 7, "decay_rate": 0.3,
-        "staircase": True, "name": "decay", "dtype": None,
+        "initial_learning_rate": 0.25,
+        "decay_steps": 7,
+        "decay_rate": 0.3,
+        "staircase": True,
+        "name": "decay",
+        "dtype": None,
     }
     clone = InverseTimeDecay.from_config(config)
     assert clone.get_config() == config
@@ -26,7 +29,9 @@ def test_get_config_is_complete_and_round_trips():
 
 
 def test_registered_for_keras_serialization():
-    assert keras.saving.get_registered_name(InverseTimeDecay) == "inverse_time_decay>InverseTimeDecay"
+    assert (
+        keras.saving.get_registered_name(InverseTimeDecay) == "inverse_time_decay>InverseTimeDecay"
+    )
     serialized = keras.saving.serialize_keras_object(InverseTimeDecay(0.1, 1, 0.5))
     restored = keras.saving.deserialize_keras_object(serialized)
     assert isinstance(restored, InverseTimeDecay)
@@ -34,8 +39,20 @@ def test_registered_for_keras_serialization():
 
 
 OPTIMIZERS = [
-    "SGD", "Adam", "AdamW", "Adadelta", "Adafactor", "Adagrad", "Adamax",
-    "Ftrl", "Lion", "Nadam", "RMSprop", "Lamb", "LossScaleOptimizer", "Muon",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "Adadelta",
+    "Adafactor",
+    "Adagrad",
+    "Adamax",
+    "Ftrl",
+    "Lion",
+    "Nadam",
+    "RMSprop",
+    "Lamb",
+    "LossScaleOptimizer",
+    "Muon",
 ]
 
 
@@ -43,7 +60,9 @@ OPTIMIZERS = [
 def test_every_keras_optimizer_accepts_it(name):
     schedule = InverseTimeDecay(0.1, 2, 0.5)
     if name == "LossScaleOptimizer":
-        optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(learning_rate=schedule))
+        optimizer = keras.optimizers.LossScaleOptimizer(
+            keras.optimizers.SGD(learning_rate=schedule)
+        )
     elif not hasattr(keras.optimizers, name):
         pytest.skip(f"keras {keras.__version__} has no optimizer {name}")
     else:
@@ -60,8 +79,10 @@ def test_every_keras_optimizer_accepts_it(name):
 def small_model(schedule):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule),
-                  loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=schedule),
+        loss="sparse_categorical_crossentropy",
+    )
     return model
 
 
@@ -115,13 +136,29 @@ def test_saved_model_reloads_in_a_fresh_process(tmp_path):
 
 def test_pip_install_builds_a_wheel_with_the_module(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), REPO],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            REPO,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     if result.returncode != 0 and "No module named" in result.stderr:
         result = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), REPO],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
     assert result.returncode == 0, result.stderr[-3000:]
     (wheel,) = tmp_path.glob("inverse_time_decay-*.whl")

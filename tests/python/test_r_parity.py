@@ -9,10 +9,9 @@ in a subprocess (Rscript) on this same interpreter instead.
 
 import numpy as np
 import pytest
+from conftest import run_r
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-from conftest import run_r
 from inverse_time_decay import InverseTimeDecay
 
 STEP_COUNT = 10_000
@@ -56,18 +55,29 @@ parameter_sets = st.tuples(
 checked = {"sets": 0, "values": 0, "largest_difference": 0.0}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    params=parameter_sets, staircase=st.booleans(),
-    step_kind=st.sampled_from(["integer", "double"]), seed=st.integers(0, 2**32 - 1),
+    params=parameter_sets,
+    staircase=st.booleans(),
+    step_kind=st.sampled_from(["integer", "double"]),
+    seed=st.integers(0, 2**32 - 1),
 )
 def test_r_and_python_schedules_are_bit_identical(r, params, staircase, step_kind, seed):
-    robjects, package, make = r
+    robjects, _package, make = r
     lr, decay_steps, decay_rate = params
-    r_decay_steps = (robjects.IntVector([decay_steps]) if isinstance(decay_steps, int)
-                     else robjects.FloatVector([decay_steps]))
-    schedule_r = make(robjects.FloatVector([lr]), r_decay_steps, robjects.FloatVector([decay_rate]),
-                      robjects.BoolVector([staircase]))
+    r_decay_steps = (
+        robjects.IntVector([decay_steps])
+        if isinstance(decay_steps, int)
+        else robjects.FloatVector([decay_steps])
+    )
+    schedule_r = make(
+        robjects.FloatVector([lr]),
+        r_decay_steps,
+        robjects.FloatVector([decay_rate]),
+        robjects.BoolVector([staircase]),
+    )
     schedule_py = InverseTimeDecay(lr, decay_steps, decay_rate, staircase=staircase)
 
     steps = steps_for(step_kind, seed)
@@ -95,7 +105,8 @@ for (line in sets) {
   d <- readBin(as.raw(strtoi(substring(f[2], seq(1, 15, 2), seq(2, 16, 2)), 16L)), "double")
   rate <- readBin(as.raw(strtoi(substring(f[3], seq(1, 15, 2), seq(2, 16, 2)), 16L)), "double")
   if (f[4] == "int") d <- as.integer(d)
-  s <- learning_rate_schedule_inverse_time_decay(np$float64(lr), d, rate, staircase = f[5] == "TRUE")
+  s <- learning_rate_schedule_inverse_time_decay(np$float64(lr), d, rate,
+                                                 staircase = f[5] == "TRUE")
   stopifnot(identical(s$dtype, "float64"))
   writeBin(s(steps_int), out)
   writeBin(s(steps_dbl), out)
@@ -118,19 +129,27 @@ def test_float64_schedules_from_r_match_python(tmp_path_factory, sets):
     (folder / "int.bin").write_bytes(steps_int.astype("<i4").tobytes())
     (folder / "dbl.bin").write_bytes(steps_dbl.astype("<f8").tobytes())
     lines = [
-        f"{hex_double(lr)} {hex_double(d)} {hex_double(r)} {'int' if isinstance(d, int) else 'dbl'} {str(stair).upper()}"
+        f"{hex_double(lr)} {hex_double(d)} {hex_double(r)} "
+        f"{'int' if isinstance(d, int) else 'dbl'} {str(stair).upper()}"
         for (lr, d, r), stair in sets
     ]
     (folder / "sets.txt").write_text("\n".join(lines) + "\n")
-    run_r(R_FLOAT64_BATCH, args=[str(folder / n) for n in ("sets.txt", "int.bin", "dbl.bin")]
-          + [str(STEP_COUNT), str(folder / "out.bin")])
-    from_r = np.frombuffer((folder / "out.bin").read_bytes(), "<f8").reshape(len(sets), 2, STEP_COUNT)
+    run_r(
+        R_FLOAT64_BATCH,
+        args=[str(folder / n) for n in ("sets.txt", "int.bin", "dbl.bin")]
+        + [str(STEP_COUNT), str(folder / "out.bin")],
+    )
+    from_r = np.frombuffer((folder / "out.bin").read_bytes(), "<f8").reshape(
+        len(sets), 2, STEP_COUNT
+    )
     for index, ((lr, d, r), stair) in enumerate(sets):
         schedule = InverseTimeDecay(np.float64(lr), d, r, staircase=stair)
         for kind, steps in enumerate((steps_int, steps_dbl)):
             from_python = schedule.numpy_values(steps)
             assert from_python.dtype == np.float64
-            np.testing.assert_array_equal(from_r[index, kind].view(np.int64), from_python.view(np.int64))
+            np.testing.assert_array_equal(
+                from_r[index, kind].view(np.int64), from_python.view(np.int64)
+            )
             checked["sets"] += 1
             checked["values"] += steps.size
 
@@ -143,7 +162,7 @@ def test_parity_report():
 
 
 def test_an_r_error_reaches_python_with_its_message(r):
-    robjects, package, make = r
+    _robjects, package, _make = r
     from rpy2.rinterface_lib.embedded import RRuntimeError
 
     with pytest.raises(RRuntimeError) as info:

@@ -2,7 +2,6 @@
 go on: the schedule takes up again at step 6."""
 
 import numpy as np
-
 from conftest import exact_rate, run_probe
 
 

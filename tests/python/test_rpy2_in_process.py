@@ -11,13 +11,14 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
 from conftest import exact_rate, run_probe
 
 
 def reticulate_version(embedded_r):
     robjects, _ = embedded_r
-    return tuple(int(p) for p in robjects.r('as.character(packageVersion("reticulate"))')[0].split(".")[:2])
+    return tuple(
+        int(p) for p in robjects.r('as.character(packageVersion("reticulate"))')[0].split(".")[:2]
+    )
 
 
 @pytest.mark.parametrize("mode", ["continuous", "staircase"])
@@ -26,12 +27,24 @@ def test_r_hands_the_schedule_to_keras_inside_python(embedded_r, mode):
     if reticulate_version(embedded_r) >= (1, 31):
         assert "error" not in result, result
         assert result["iterations"] == 4
-        want = [float(np.float32(float(exact_rate(Fraction(1, 10), 2, Fraction(1, 2), step,
-                                                   staircase=mode == "staircase"))))
-                for step in range(4)]
+        want = [
+            float(
+                np.float32(
+                    float(
+                        exact_rate(
+                            Fraction(1, 10), 2, Fraction(1, 2), step, staircase=mode == "staircase"
+                        )
+                    )
+                )
+            )
+            for step in range(4)
+        ]
         assert result["rates"] == want
     else:
         assert "rates" not in result
-        assert f"reticulate {result['reticulate']} cannot call back into that Python" in result["error"]
+        assert (
+            f"reticulate {result['reticulate']} cannot call back into that Python"
+            in result["error"]
+        )
         assert "Update reticulate to 1.31 or later" in result["error"]
         assert result["module_imported"] is False  # refused before the schedule reached Python

@@ -11,11 +11,12 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO
 
-FLAGS = ("-fsanitize=undefined,float-cast-overflow -fno-sanitize-recover=all"
-         "  -fno-omit-frame-pointer -g -O1")
+FLAGS = (
+    "-fsanitize=undefined,float-cast-overflow -fno-sanitize-recover=all"
+    "  -fno-omit-frame-pointer -g -O1"
+)
 
 
 def test_value_tests_run_clean_under_ubsan(tmp_path):
@@ -25,19 +26,36 @@ def test_value_tests_run_clean_under_ubsan(tmp_path):
     makevars.write_text(f"CFLAGS = {FLAGS}\nLDFLAGS = -fsanitize=undefined,float-cast-overflow\n")
     library = tmp_path / "lib"
     library.mkdir()
-    env = dict(os.environ, R_MAKEVARS_USER=str(makevars),
-               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+    env = dict(
+        os.environ,
+        R_MAKEVARS_USER=str(makevars),
+        UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1",
+    )
     # A copy of the sources, so that no object file built without the
     # sanitizer is reused.
     source = tmp_path / "inversetimedecay"
-    shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(
-        ".venv", ".Rlib", ".git", ".setup", ".modern", "build", "*.o", "*.so", ".hypothesis"))
-    build = subprocess.run(["R", "CMD", "INSTALL", "--no-test-load", "-l", str(library), str(source)],
-                           capture_output=True, text=True, env=env, timeout=300)
+    shutil.copytree(
+        REPO,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".Rlib", ".git", ".setup", ".modern", "build", "*.o", "*.so", ".hypothesis"
+        ),
+    )
+    build = subprocess.run(
+        ["R", "CMD", "INSTALL", "--no-test-load", "-l", str(library), str(source)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     assert "-fsanitize=undefined" in build.stdout + build.stderr
     shared = library / "inversetimedecay" / "libs" / "inversetimedecay.so"
-    linked = subprocess.run(["ldd", str(shared)], capture_output=True, text=True).stdout
+    linked = subprocess.run(
+        ["ldd", str(shared)], capture_output=True, text=True, check=False
+    ).stdout
     assert "libubsan" in linked, linked
 
     env["R_LIBS"] = f"{library}{os.pathsep}{os.environ.get('R_LIBS', '')}"
@@ -48,8 +66,15 @@ def test_value_tests_run_clean_under_ubsan(tmp_path):
         "r <- as.data.frame(test_file('tests/testthat/test-values.R', reporter = 'silent'));"
         "cat('ubsan value tests:', sum(r$nb), 'expectations,', sum(r$failed), 'failed\\n')"
     )
-    run = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, cwd=REPO,
-                         env=dict(env, SANITIZED=str(library)), timeout=300)
+    run = subprocess.run(
+        ["Rscript", "-e", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=dict(env, SANITIZED=str(library)),
+        timeout=300,
+        check=False,
+    )
     output = run.stdout + run.stderr
     print(output.strip().splitlines()[-1])
     assert run.returncode == 0, output[-4000:]

@@ -10,7 +10,6 @@ import json
 
 import numpy as np
 import pytest
-
 import step_property
 from conftest import run_probe
 
@@ -32,10 +31,14 @@ def r_values(embedded_r):
         else:
             return {}  # int64 steps beyond 2**53 have no R number
         decay_steps = schedule.decay_steps
-        r_decay_steps = (robjects.IntVector([decay_steps]) if type(decay_steps) is int
-                         and decay_steps < 2**31 else robjects.FloatVector([float(decay_steps)]))
+        r_decay_steps = (
+            robjects.IntVector([decay_steps])
+            if type(decay_steps) is int and decay_steps < 2**31
+            else robjects.FloatVector([float(decay_steps)])
+        )
         r_schedule = package.learning_rate_schedule_inverse_time_decay(
-            robjects.FloatVector([schedule.initial_learning_rate]), r_decay_steps,
+            robjects.FloatVector([schedule.initial_learning_rate]),
+            r_decay_steps,
             robjects.FloatVector([schedule.decay_rate]),
             staircase=robjects.BoolVector([schedule.staircase]),
         )
@@ -53,8 +56,16 @@ def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
     assert summary["examples"] >= 150
     # Every path and mode was reached, R's among them.
     assert {path for _, _, path in cases} >= {
-        "scalar/python", "scalar/numpy", "scalar/0-d array", "scalar/tensor",
-        "scalar/variable", "array/numpy", "array/tensor", "traced/tensor", "R/vector"}
+        "scalar/python",
+        "scalar/numpy",
+        "scalar/0-d array",
+        "scalar/tensor",
+        "scalar/variable",
+        "array/numpy",
+        "array/tensor",
+        "traced/tensor",
+        "R/vector",
+    }
     assert {mode for _, mode, _ in cases} == {"continuous", "staircase"}
 
 
@@ -74,4 +85,3 @@ def test_every_path_on_the_other_backends_gives_the_exact_rate(env):
     print("step property:", json.dumps(summary))
     assert summary["examples"] >= int(examples)
     assert summary["cases"] >= 40  # of step type x mode x path
-

@@ -8,7 +8,6 @@ import re
 import numpy as np
 import pytest
 import tensorflow as tf
-
 from conftest import REPO
 from inverse_time_decay import InverseTimeDecay
 
@@ -25,10 +24,15 @@ def bad_arguments():
     with open(TABLE, newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [
-        pytest.param(row["argument"], eval(row["python_value"], {"np": np}),  # noqa: S307
-                     getattr(builtins, row["python_error"]), row["problem"],
-                     id=f"{row['argument']}={row['python_value']}")
-        for row in rows if row["python_value"]
+        pytest.param(
+            row["argument"],
+            eval(row["python_value"], {"np": np}),
+            getattr(builtins, row["python_error"]),
+            row["problem"],
+            id=f"{row['argument']}={row['python_value']}",
+        )
+        for row in rows
+        if row["python_value"]
     ]
 
 
@@ -117,10 +121,12 @@ def test_a_step_that_is_no_number_is_a_type_error_naming_step(step, shown):
 
 def test_a_traced_step_of_a_wrong_dtype_is_refused_when_traced():
     schedule = InverseTimeDecay(0.1, 10, 0.5)
-    with pytest.raises(TypeError, match="`step`.*dtype bool"):
+    with pytest.raises(TypeError, match=r"`step`.*dtype bool"):
         tf.function(schedule)(tf.constant(True))
 
 
 def test_python_ints_beyond_uint64_are_refused():
-    with pytest.raises(ValueError, match=re.escape("below 2**64. Received: step=18446744073709551616")):
+    with pytest.raises(
+        ValueError, match=re.escape("below 2**64. Received: step=18446744073709551616")
+    ):
         InverseTimeDecay(0.1, 10, 0.5)(2**64)

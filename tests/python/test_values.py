@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
 from conftest import exact_rate, ulps
 from inverse_time_decay import InverseTimeDecay
 
@@ -92,8 +91,10 @@ def test_a_whole_decay_steps_beyond_int64_takes_the_float_path_everywhere(stairc
     schedule = InverseTimeDecay(0.1, 10**20, 0.5, staircase=staircase)
     assert schedule.decay_steps == 1e20 and type(schedule.decay_steps) is float
     compiled = tf.function(schedule, jit_compile=True)
-    for steps in (np.array([0, 2**62, 10**19], dtype=np.uint64),
-                  np.array([0, 2**62, 2**63 - 1], dtype=np.int64)):
+    for steps in (
+        np.array([0, 2**62, 10**19], dtype=np.uint64),
+        np.array([0, 2**62, 2**63 - 1], dtype=np.int64),
+    ):
         want = [np.float32(float(exact_rate(0.1, 10**20, 0.5, int(s), staircase))) for s in steps]
         assert schedule(steps).numpy().tolist() == want
         assert compiled(tf.constant(steps)).numpy().tolist() == want
@@ -104,8 +105,12 @@ def test_uint64_steps_above_int64_give_positive_exact_rates(staircase):
     schedule = InverseTimeDecay(0.1, 3, 0.5, staircase=staircase)
     steps = np.array([2**63, 2**63 + 5, 2**64 - 1], dtype=np.uint64)
     want = [np.float32(float(exact_rate(0.1, 3, 0.5, int(s), staircase))) for s in steps]
-    for got in (schedule(steps), tf.function(schedule, jit_compile=True)(tf.constant(steps)),
-                [schedule(s) for s in steps], [schedule(int(s)) for s in steps]):
+    for got in (
+        schedule(steps),
+        tf.function(schedule, jit_compile=True)(tf.constant(steps)),
+        [schedule(s) for s in steps],
+        [schedule(int(s)) for s in steps],
+    ):
         values = np.asarray(got, dtype=np.float32)
         assert values.tolist() == want
         assert (values > 0).all()
@@ -115,4 +120,6 @@ def test_a_known_step_never_gives_a_nan_rate_when_decay_rate_is_zero():
     schedule = InverseTimeDecay(0.25, 1e-300, 0.0, staircase=True)
     assert schedule(np.array([0.0, 1e300])).numpy().tolist() == [0.25, 0.25]
     assert float(schedule(1e300)) == 0.25
-    assert tf.function(schedule, jit_compile=True)(tf.constant([1e300], tf.float64)).numpy().tolist() == [0.25]
+    assert tf.function(schedule, jit_compile=True)(
+        tf.constant([1e300], tf.float64)
+    ).numpy().tolist() == [0.25]
