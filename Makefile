@@ -18,7 +18,7 @@ BUILD := $(CURDIR)/build
 LANES := $(BUILD)/lanes
 MODERN := $(CURDIR)/.modern
 
-R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
+R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
 	r-cran-roxygen2 r-cran-callr r-cran-png r-cran-pkgbuild \
 	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium
 
@@ -132,7 +132,8 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	Rscript -e 'lints <- lintr::lint_dir("R"); lints <- c(lints, lintr::lint_dir("tests/testthat"), lintr::lint("demo/iris-fit.R")); print(lints); if (length(lints)) quit(status = 1)'
+	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"))' \
+	  -e 'for (found in lints) print(found); if (sum(lengths(lints))) quit(status = 1)'
 
 # The pkgdown site, without internet, into build/site.
 site: setup

@@ -1,19 +1,15 @@
-#' A LearningRateSchedule that uses an inverse time decay schedule
+#' Inverse-time decay of the learning rate, for Keras optimizers
 #'
 #' @description
-#' A LearningRateSchedule that uses an inverse time decay schedule
+#' Builds a learning-rate schedule whose rate falls as one over a linear
+#' function of the optimizer's step: it starts at `initial_learning_rate`,
+#' has halved by step `decay_steps / decay_rate`, and keeps falling ever more
+#' slowly. Give it to any Keras optimizer as its `learning_rate`.
+#'
+#' \if{html}{\figure{inverse-time-decay.png}{options: width="100\%" alt="Curves of the schedule, continuous and staircase"}}
 #'
 #' @details
-#' When training a model, it is often useful to lower the learning rate as
-#' the training progresses. This schedule applies the inverse decay function
-#' to an optimizer step, given a provided initial learning rate.
-#' It requires a `step` value to compute the decayed learning rate. You can
-#' just pass a TensorFlow variable that you increment at each training step.
-#'
-#' The schedule is a 1-arg callable that produces a decayed learning
-#' rate when passed the current optimizer step. This can be useful for changing
-#' the learning rate value across different invocations of optimizer functions.
-#' It is computed as:
+#' At step `step` the rate is
 #'
 #' ```R
 #' decayed_learning_rate <- function(step) {
@@ -21,7 +17,8 @@
 #' }
 #' ```
 #'
-#' or, if `staircase` is `TRUE`, as:
+#' and, when `staircase` is `TRUE`, the step is counted in whole periods of
+#' `decay_steps`, so the rate stays put within a period and drops at its end:
 #'
 #' ```R
 #' decayed_learning_rate <- function(step) {
@@ -29,10 +26,10 @@
 #' }
 #' ```
 #'
-#' You can pass this schedule directly into a keras Optimizer
-#' as the `learning_rate`.
-#'
-#' Example: Fit a Keras model when decaying `1/t` with a rate of `0.5`:
+#' `step` is the optimizer's count of updates (`optimizer$iterations`),
+#' which the optimizer passes to the schedule itself at every update; there
+#' is no variable to keep. With the keras package the schedule is used like
+#' this, to decay as `1/t` at a rate of `0.5`:
 #'
 #' ```R
 #' ...
@@ -49,6 +46,9 @@
 #'
 #' model %>% fit(data, labels, epochs = 5)
 #' ```
+#'
+#' The vignette `vignette("choosing-decay", package = "inversetimedecay")`
+#' shows how `decay_rate` and `decay_steps` shape the curve.
 #'
 #' # The R object
 #' The schedule is an R function of the step, `schedule(step)`:
@@ -131,31 +131,37 @@
 #' schedule(0:5)
 #' stair <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
 #' head(as.data.frame(stair, steps = 0:30))
+#' plot(schedule, steps = 0:50)
+#' lines(as.data.frame(stair, steps = 0:50), type = "s", lty = 2)
 #'
-#' @examplesIf reticulate::py_module_available("keras")
-#' # Fit a Keras model when decaying 1/t with a rate of 0.5, on R's iris data.
-#' keras <- reticulate::import("keras")
-#' x <- reticulate::np_array(as.matrix(iris[, 1:4]), dtype = "float32")
-#' y <- reticulate::np_array(as.integer(iris$Species) - 1L, dtype = "int32")
+#' \donttest{
+#' # Needs Python with Keras: install_inverse_time_decay() sets one up.
+#' if (reticulate::py_module_available("keras")) {
+#'   # Fit a Keras model when decaying 1/t with a rate of 0.5, on R's iris data.
+#'   keras <- reticulate::import("keras")
+#'   x <- reticulate::np_array(as.matrix(iris[, 1:4]), dtype = "float32")
+#'   y <- reticulate::np_array(as.integer(iris$Species) - 1L, dtype = "int32")
 #'
-#' initial_learning_rate <- 0.1
-#' decay_steps <- 1.0
-#' decay_rate <- 0.5
-#' learning_rate_fn <- learning_rate_schedule_inverse_time_decay(
-#'   initial_learning_rate, decay_steps, decay_rate)
+#'   initial_learning_rate <- 0.1
+#'   decay_steps <- 1.0
+#'   decay_rate <- 0.5
+#'   learning_rate_fn <- learning_rate_schedule_inverse_time_decay(
+#'     initial_learning_rate, decay_steps, decay_rate)
 #'
-#' model <- keras$Sequential(list(
-#'   keras$Input(shape = list(4L)),
-#'   keras$layers$Dense(3L, activation = "softmax")
-#' ))
-#' model$compile(
-#'   optimizer = keras$optimizers$SGD(learning_rate = learning_rate_fn),
-#'   loss = "sparse_categorical_crossentropy",
-#'   metrics = list("accuracy")
-#' )
-#' history <- model$fit(x, y, epochs = 5L, verbose = 0L)
-#' step <- model$optimizer$iterations$numpy()
-#' learning_rate_fn(step)
+#'   model <- keras$Sequential(list(
+#'     keras$Input(shape = list(4L)),
+#'     keras$layers$Dense(3L, activation = "softmax")
+#'   ))
+#'   model$compile(
+#'     optimizer = keras$optimizers$SGD(learning_rate = learning_rate_fn),
+#'     loss = "sparse_categorical_crossentropy",
+#'     metrics = list("accuracy")
+#'   )
+#'   history <- model$fit(x, y, epochs = 5L, verbose = 0L)
+#'   step <- model$optimizer$iterations$numpy()
+#'   learning_rate_fn(step)
+#' }
+#' }
 #' @useDynLib inversetimedecay, .registration = TRUE
 learning_rate_schedule_inverse_time_decay <- function(
     initial_learning_rate,
@@ -265,10 +271,7 @@ schedule_rates <- function(schedule, step) {
   dtype <- schedule_dtype(params)
   if (!is.integer(step)) step <- as.double(step)
   if (!dtype %in% c("float32", "float64")) {
-    # float16 and bfloat16 have no R type: Python checks and rounds, float64
-    # crosses.
-    as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
-    return(as.vector(as_float64(keras_schedule(schedule), reticulate::np_array(step))))
+    return(half_precision_rates(schedule, step))
   }
   values <- .Call(
     inversetimedecay_values, step, params$initial_learning_rate,
@@ -276,8 +279,18 @@ schedule_rates <- function(schedule, step) {
     dtype == "float32"
   )
   if (length(values) == 1L && !is.na(values) && values < 0) {
-    value <- step[[-values]]  # the C code stopped at this step
-    abort_argument("step", if (is.finite(value)) "must be >= 0" else "must be finite", value)
+    abort_bad_step(step[[-values]])  # the C code stopped at this step
   }
   values
+}
+
+# float16 and bfloat16 have no R type: Python checks and rounds, float64
+# crosses.
+half_precision_rates <- function(schedule, step) {
+  as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
+  as.vector(as_float64(keras_schedule(schedule), reticulate::np_array(step)))
+}
+
+abort_bad_step <- function(value) {
+  abort_argument("step", if (is.finite(value)) "must be >= 0" else "must be finite", value)
 }

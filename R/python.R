@@ -98,7 +98,8 @@ check_embedding <- function() {
   setHook(packageEvent("reticulate", "onLoad"), function(...) declare_python_requirements())
   if (isNamespaceLoaded("reticulate")) {
     declare_python_requirements()
-    if (reticulate::py_available(initialize = FALSE) && (!embedded_in_python() || reticulate_can_embed())) {
+    can_call <- !embedded_in_python() || reticulate_can_embed()
+    if (reticulate::py_available(initialize = FALSE) && can_call) {
       modules <- names(reticulate::import("sys")$modules)
       if (any(c("keras", "tf_keras") %in% modules)) register()
     }

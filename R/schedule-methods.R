@@ -45,7 +45,8 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
   if (!name %in% names(params)) {
     call <- sys.call(-1L)
     stop(package_error("inversetimedecay_field_error", sprintf(
-      "A schedule has no field `%s`. Its fields are %s. Use keras_schedule() for the Python object.",
+      paste("A schedule has no field `%s`. Its fields are %s.",
+            "Use keras_schedule() for the Python object."),
       name, paste0("`", names(params), "`", collapse = ", ")
     ), call = call))
   }

@@ -46,6 +46,17 @@ if [ -f "$HOME/.config/pip/pip.conf" ]; then
   mkdir -p "$root/root/.config/pip" && cp "$HOME/.config/pip/pip.conf" "$root/root/.config/pip/pip.conf"
 fi
 
+# What R CMD check needs for the vignette, added to a root built before it
+# was needed; the stamp holds the list installed.
+extras="r-cran-knitr r-cran-rmarkdown pandoc qpdf"
+if [ "$(cat "$dir/extras.done" 2>/dev/null)" != "$extras" ]; then
+  echo ">> $extras into the root"
+  "$here/in-root.sh" "$root" bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends $extras" >"$dir/extras.log" 2>&1 \
+    || { tail -n 30 "$dir/extras.log"; exit 1; }
+  echo "$extras" >"$dir/extras.done"
+fi
+
 if [ ! -f "$dir/venv.done" ] || [ "$here/debian13-requirements.txt" -nt "$dir/venv.done" ]; then
   echo ">> Python 3.13 environment in the root (/opt/venv)"
   cp "$here/debian13-requirements.txt" "$root/tmp/requirements.txt"

@@ -27,13 +27,16 @@ test_that("keras3: optimizer_sgd(), fit(), a tensor step and save_model() keep t
   on.exit(unlink(path), add = TRUE)
   keras3::save_model(model, path)
   restored <- keras3::load_model(path)
-  expect_s3_class(restored$optimizer$`_learning_rate`, "inverse_time_decay.schedule.InverseTimeDecay")
+  expect_s3_class(
+    restored$optimizer$`_learning_rate`, "inverse_time_decay.schedule.InverseTimeDecay"
+  )
   expect_identical(as.numeric(restored$optimizer$learning_rate), staircase_rate_at_6())
 })
 
-test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit() and a variable step follow the schedule", {
+test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit(), a variable step follow the schedule", {
   skip_if_not_installed("keras")
-  skip_if_not(reticulate::py_module_available("tf_keras"), "tf_keras is not available to reticulate")
+  skip_if_not(reticulate::py_module_available("tf_keras"),
+              "tf_keras is not available to reticulate")
   # tf_keras is chosen once per process, before TensorFlow loads: a fresh R.
   # keras 2.15's S3 methods test for keras.* class names, which tf_keras
   # calls tf_keras.src.*; the class filter gives them both.
@@ -41,13 +44,16 @@ test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit() and a variable step fo
     "reticulate::register_class_filter(function(classes)",
     "  unique(c(sub('^tf_keras\\\\.src\\\\.', 'keras.', classes), classes)))",
     "library(keras)",
-    "s <- inversetimedecay::learning_rate_schedule_inverse_time_decay(0.1, 2, 0.5, staircase = TRUE)",
+    "s <- inversetimedecay::learning_rate_schedule_inverse_time_decay(",
+    "  0.1, 2, 0.5, staircase = TRUE)",
     "model <- layer_dense(keras_model_sequential(input_shape = 4), 3)",
     "optimizer <- optimizer_sgd(learning_rate = s)",
     "compile(model, optimizer = optimizer, loss = 'sparse_categorical_crossentropy')",
-    "fit(model, as.matrix(iris[, 1:4]), as.integer(iris$Species) - 1L, epochs = 2, batch_size = 50, verbose = 0)",
+    "fit(model, as.matrix(iris[, 1:4]), as.integer(iris$Species) - 1L,",
+    "    epochs = 2, batch_size = 50, verbose = 0)",
     "iterations <- model$optimizer$iterations",
-    "cat(class(s(iterations))[1], as.numeric(iterations), sprintf('%.17g', as.numeric(s(iterations))),",
+    "cat(class(s(iterations))[1], as.numeric(iterations),",
+    "    sprintf('%.17g', as.numeric(s(iterations))),",
     "    sprintf('%.17g', as.numeric(optimizer$learning_rate)), sep = '\\n')"
   ), env = "TF_USE_LEGACY_KERAS=1", stderr = FALSE)
   expect_identical(out[1], "tensorflow.tensor")

@@ -129,7 +129,7 @@ test_that("Python steps go to the Keras schedule and come back as tensors", {
     expect_true(inherits(rate, "python.builtin.object"), label = class(step)[[1]])
     expect_identical(
       as.numeric(reticulate::py_to_r(np$asarray(rate))),
-      as_float32(0.1 / (1 + 0.5 * floor(rep(25, length(rate)) / 3))) ,
+      as_float32(0.1 / (1 + 0.5 * floor(rep(25, length(rate)) / 3))),
       label = class(step)[[1]]
     )
   }
@@ -143,7 +143,7 @@ test_that("Python steps go to the Keras schedule and come back as tensors", {
   expect_match(conditionMessage(condition), "Argument `step`", fixed = TRUE)
 })
 
-test_that("R's dtype follows floatx() for R numbers, and a fixed dtype survives config and saving", {
+test_that("R's dtype follows floatx() for R numbers; a fixed dtype survives config and saving", {
   skip_if_no_keras()
   keras <- reticulate::import("keras")
   s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)

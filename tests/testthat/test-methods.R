@@ -51,7 +51,8 @@ test_that("an unknown field is an R error listing the fields, and starts no Pyth
   })
   expect_identical(result$class[[1]], "inversetimedecay_field_error")
   expect_match(result$message, "no field `decay_step`", fixed = TRUE)
-  for (field in c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")) {
+  fields <- c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")
+  for (field in fields) {
     expect_match(result$message, paste0("`", field, "`"), fixed = TRUE)
   }
   expect_match(result$message, "keras_schedule()", fixed = TRUE)

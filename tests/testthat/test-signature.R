@@ -25,3 +25,21 @@ test_that("library() starts no Python", {
   expect_false(state$reticulate)
   expect_false(state$python)
 })
+
+test_that("the help page keeps the formula, every argument with its constraint, the example", {
+  rd <- tools::Rd_db("inversetimedecay")[["learning_rate_schedule_inverse_time_decay.Rd"]]
+  text <- paste(utils::capture.output(tools::Rd2txt(rd)), collapse = "\n")
+  text <- gsub("\\s+", " ", gsub("[\u2018\u2019`\b]", "", text))
+  expect_match(text, "initial_learning_rate / (1 + decay_rate * step / decay_steps)",
+               fixed = TRUE)
+  expect_match(text, "initial_learning_rate / (1 + decay_rate * floor(step / decay_steps))",
+               fixed = TRUE)
+  arguments <- tools:::.Rd_get_argument_names(rd)
+  expect_setequal(arguments, names(formals(learning_rate_schedule_inverse_time_decay)))
+  for (constraint in c("finite number >= 0", "finite number > 0")) {
+    expect_match(text, constraint, fixed = TRUE)
+  }
+  examples <- paste(tools:::.Rd_get_section(rd, "examples"), collapse = "")
+  expect_match(examples, "optimizer = keras$optimizers$SGD(learning_rate = learning_rate_fn)",
+               fixed = TRUE)
+})

@@ -68,7 +68,8 @@ test_that("bad inputs never touch Python and never crash the session", {
     classes <- vapply(seq_len(nrow(rows)), function(i) {
       args <- good
       args[rows$argument[[i]]] <- list(eval(parse(text = rows$r_value[[i]])[[1L]], baseenv()))
-      class(tryCatch(do.call(learning_rate_schedule_inverse_time_decay, args), error = identity))[[1L]]
+      class(tryCatch(do.call(learning_rate_schedule_inverse_time_decay, args),
+                     error = identity))[[1L]]
     }, character(1))
     list(classes = classes, python = reticulate::py_available(initialize = FALSE))
   }, args = list(rows = rows, good = good))

@@ -1,0 +1,161 @@
+"""The pkgdown site as a reader sees it: built offline from this tree, its
+reference page for learning_rate_schedule_inverse_time_decay opened in
+headless Chromium, the usage line in the rendered page and the figure drawn."""
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+
+import pytest
+from conftest import REPO
+
+PAGE = "reference/learning_rate_schedule_inverse_time_decay.html"
+FIGURE = "reference/figures/inverse-time-decay.png"
+
+
+def read_png(path):
+    """8-bit RGB or RGBA, non-interlaced (what Chromium writes): rows of pixels."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat = 8, b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and colour in (2, 6) and interlace == 0
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        position += 12 + length
+    raw, stride, rows, previous = (
+        zlib.decompress(idat),
+        width * channels,
+        [],
+        bytes(width * channels),
+    )
+    for y in range(height):
+        kind, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * channels : x * channels + 3]) for x in range(width)])
+        previous = bytes(line)
+    return rows
+
+
+def write_white_png(path, width, height):
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    raw = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def dark_pixels(rows):
+    return sum(1 for row in rows for r, g, b in row if r + g + b < 3 * 160)
+
+
+def chromium(*args):
+    browser = shutil.which("chromium")
+    if browser is None:
+        pytest.skip("chromium is not installed (make setup installs it)")
+    result = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1024,1200",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript is not installed")
+    destination = tmp_path_factory.mktemp("site")
+    code = (
+        "options(pkgdown.internet = FALSE); pkgdown::build_site(commandArgs(TRUE)[1], "
+        "override = list(destination = commandArgs(TRUE)[2]), new_process = FALSE, "
+        "install = FALSE, examples = FALSE)"
+    )
+    env = dict(os.environ, R_LIBS=os.environ.get("R_LIBS", os.path.join(REPO, ".Rlib")))
+    result = subprocess.run(
+        ["Rscript", "-e", code, REPO, str(destination)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    return destination
+
+
+def test_the_site_has_the_readme_reference_vignette_and_news(site):
+    for page in ("index.html", PAGE, "articles/choosing-decay.html", "news/index.html"):
+        assert (site / page).is_file(), page
+    vignette = (site / "articles/choosing-decay.html").read_text()
+    assert "Choosing" in vignette and vignette.count("<img") >= 3  # its curves and the fit
+
+
+def test_the_reference_page_shows_the_usage_line_and_draws_the_figure(site, tmp_path):
+    dom = chromium("--virtual-time-budget=5000", "--dump-dom", (site / PAGE).as_uri())
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", dom))
+    assert (
+        "learning_rate_schedule_inverse_time_decay( initial_learning_rate, decay_steps, "
+        "decay_rate, staircase = FALSE, ..., name = NULL )" in text
+    )
+    assert 'src="figures/inverse-time-decay.png"' in dom
+
+    shot = tmp_path / "page.png"
+    chromium(f"--screenshot={shot}", (site / PAGE).as_uri())
+    rows = read_png(shot)
+    assert len({pixel for row in rows for pixel in row}) > 50  # not blank
+
+    # The figure is drawn: with a white image of its size in its place, the
+    # same page (same layout) is much lighter.
+    bare = tmp_path / "bare"
+    shutil.copytree(site, bare)
+    width, height = struct.unpack(">II", (site / FIGURE).read_bytes()[16:24])
+    write_white_png(bare / FIGURE, width, height)
+    bare_shot = tmp_path / "bare.png"
+    chromium(f"--screenshot={bare_shot}", (bare / PAGE).as_uri())
+    assert dark_pixels(rows) > dark_pixels(read_png(bare_shot)) + 2000
