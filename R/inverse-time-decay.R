@@ -6,7 +6,7 @@
 #' has halved by step `decay_steps / decay_rate`, and keeps falling ever more
 #' slowly. Give it to any Keras optimizer as its `learning_rate`.
 #'
-#' \if{html}{\figure{inverse-time-decay.png}{options: width="100\%" alt="Curves of the schedule, continuous and staircase"}}
+#' \if{html}{\figure{inverse-time-decay.png}{options: width="100\%" alt="The curves"}}
 #'
 #' @details
 #' At step `step` the rate is
