@@ -127,12 +127,15 @@ test-modern:
 bench: setup
 	$(PY) bench/run.py
 
-# Zero findings, or it fails: ruff (pyproject.toml), mypy on python/, lintr (.lintr).
+# Zero findings, or it fails: ruff (pyproject.toml), mypy on python/, lintr
+# (.lintr), and no test without an assertion (lanes/assertions.*).
 lint: setup
+	$(PY) lanes/assertions.py tests/python
+	Rscript lanes/assertions.R tests/testthat
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"))' \
+	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"), lintr::lint("lanes/assertions.R"))' \
 	  -e 'for (found in lints) print(found); if (sum(lengths(lints))) quit(status = 1)'
 
 # The pkgdown site, without internet, into build/site.

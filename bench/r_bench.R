@@ -64,16 +64,19 @@ rscript <- file.path(R.home("bin"), "Rscript")
 fresh <- function(code) {
   function() system2(rscript, c("-e", shQuote(code)), stdout = FALSE, stderr = FALSE)
 }
+# A smoke run checks that the script runs; the keras route's fresh sessions
+# (each imports TensorFlow, seconds apiece) are left out of it.
+fresh_keras <- function(code) fresh(if (smoke) "NULL" else code)
 startup <- side_by_side(list(
   fresh("library(inversetimedecay); stopifnot(!isNamespaceLoaded('reticulate'))"),
-  fresh("invisible(reticulate::import('keras'))"),
+  fresh_keras("invisible(reticulate::import('keras'))"),
   fresh("NULL")
 ), loops = 1L)
 row("r_library", startup, "s")
 
 first_curve <- side_by_side(list(
   fresh("library(inversetimedecay); print(learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5))"),
-  fresh(paste(
+  fresh_keras(paste(
     "k <- reticulate::import('keras');",
     "s <- k$optimizers$schedules$InverseTimeDecay(0.1, 1, 0.5);",
     "print(as.numeric(s(reticulate::np_array(0:4))$numpy()))"

@@ -2,13 +2,13 @@
 then the accuracy table of accuracy.py.
 
     python bench/run.py            # make bench: the full run, ~5 minutes
-    python bench/run.py --smoke    # tiny loops: checks the scripts run
+    python bench/run.py --smoke --out FILE   # tiny loops: checks the scripts run
 
 Every figure is measured side by side in one run: this package, Keras's
 built-in InverseTimeDecay (from R: through reticulate, the route an R user
 has today), and a floor (plain numpy or R arithmetic, a bare tf.constant, or
 a bare R start). The table is also written as Markdown to bench/results.md
-(build/bench-smoke.md for a smoke run). These are measurements, not tests:
+(or to the --out file). These are measurements, not tests:
 nothing here fails on a slow machine.
 """
 
@@ -133,6 +133,9 @@ def machine():
 
 def main():
     smoke = "--smoke" in sys.argv
+    out = os.path.join(HERE, "results.md")
+    if "--out" in sys.argv:
+        out = os.path.abspath(sys.argv[sys.argv.index("--out") + 1])
     flags = ["--smoke"] if smoke else []
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", RETICULATE_PYTHON=sys.executable)
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
@@ -204,13 +207,10 @@ def main():
         ]
     )
     print(text)
-    out = (
-        os.path.join(REPO, "build", "bench-smoke.md") if smoke else os.path.join(HERE, "results.md")
-    )
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as handle:
         handle.write(text + "\n")
-    print(f"\nWritten to {os.path.relpath(out, REPO)}")
+    print(f"\nWritten to {out}")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,6 @@ def test_eager_values_are_within_half_an_ulp(probe, mode):
 
 @pytest.mark.parametrize("mode", ["continuous", "staircase"])
 def test_compiled_values_equal_eager_values(probe, mode):
-    if f"compiled_{mode}_error" in probe:
-        pytest.skip(f"compiling fails on this machine: {probe[f'compiled_{mode}_error']}")
     assert probe[f"compiled_{mode}"] == probe[f"eager_{mode}"]
     if f"compiled_scalar_{mode}" in probe:
         assert probe[f"compiled_scalar_{mode}"] == probe[f"eager_{mode}"]
@@ -46,13 +44,13 @@ def test_backend_tensors_are_accepted_eagerly(probe, mode):
 
 
 def test_no_retracing_per_step(probe):
-    # One trace for the vector of steps, one for the variable: ten steps
-    # through the variable add none.
-    for mode in ("continuous", "staircase"):
-        if f"traces_{mode}" in probe:
-            assert probe[f"traces_{mode}"] == 2
-    if "compiled_cache_size" in probe:
+    # Two compilations: one for the vector of steps, one for the scalar step
+    # (a variable under TensorFlow); ten scalar steps add none.
+    if probe["backend"] == "jax":
         assert probe["compiled_cache_size"] == 2
+    else:
+        for mode in ("continuous", "staircase"):
+            assert probe[f"traces_{mode}"] == 2
 
 
 def test_the_right_generation_of_keras(probe):
@@ -78,7 +76,5 @@ def test_fit_uses_it_and_the_model_reloads(probe):
 
 
 def test_backend_scalar_tensors_are_accepted_as_arguments(probe):
-    if probe["backend"] == "tf_keras":
-        pytest.skip("tf_keras has no keras.ops; tf tensors are covered in test_validation.py")
     schedule_dtype, tensor_dtype = probe["tensor_argument_dtype"]
     assert schedule_dtype == tensor_dtype

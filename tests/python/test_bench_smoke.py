@@ -8,13 +8,14 @@ import pytest
 from conftest import REPO
 
 
-def test_bench_smoke_pass_prints_every_row():
+def test_bench_smoke_pass_prints_every_row(tmp_path):
     if subprocess.run(["which", "Rscript"], capture_output=True, check=False).returncode != 0:
         pytest.skip("Rscript is not installed")
+    out = tmp_path / "bench-smoke.md"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
     result = subprocess.run(
-        [sys.executable, os.path.join(REPO, "bench", "run.py"), "--smoke"],
+        [sys.executable, os.path.join(REPO, "bench", "run.py"), "--smoke", "--out", str(out)],
         capture_output=True,
         text=True,
         env=env,
@@ -43,4 +44,8 @@ def test_bench_smoke_pass_prints_every_row():
         "first printed curve",
     ):
         assert any(figure in line for line in table), figure
-    assert os.path.exists(os.path.join(REPO, "build", "bench-smoke.md"))
+    # The file it wrote (fresh: this test's own folder) holds the same table.
+    written = out.read_text().splitlines()
+    assert [line for line in written if line.startswith("| ")] == [
+        line for line in lines if line.startswith("| ")
+    ]
