@@ -138,6 +138,13 @@ lint: setup
 	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"), lintr::lint("lanes/assertions.R"))' \
 	  -e 'for (found in lints) print(found); if (sum(lengths(lints))) quit(status = 1)'
 
+# Mutation scores (killed of total): mutmut on the Python schedule and its
+# checks (lanes/mutation-python.sh), and the project's own flipper on R/ and
+# src/ against testthat (lanes/mutation-r.py). Not part of make test.
+mutation: setup
+	bash lanes/mutation-python.sh $(PY) $(BUILD)/mutation-python
+	$(PY) lanes/mutation-r.py $(BUILD)/mutation-r
+
 # The pkgdown site, without internet, into build/site.
 site: setup
 	Rscript -e 'options(pkgdown.internet = FALSE); pkgdown::build_site(".", override = list(destination = "$(BUILD)/site"), new_process = FALSE, install = FALSE)'
