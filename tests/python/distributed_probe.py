@@ -120,6 +120,52 @@ elif MODE == "jax_data_parallel":
     keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
     model = build(weights)
     report(model, train(model, x, y), replicas=len(devices))
+elif MODE == "jax_multiprocess":
+    # One of two processes (JAX_PROCESS_ID) on 127.0.0.1, each with two host
+    # CPU devices; DataParallel over all four. Each process feeds its half
+    # of every global batch of 16, so the global batches are the single
+    # run's.
+    import jax
+
+    jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    process, processes = int(os.environ["JAX_PROCESS_ID"]), 2
+    jax.distributed.initialize(
+        coordinator_address=os.environ["JAX_COORDINATOR"],
+        num_processes=processes,
+        process_id=process,
+        initialization_timeout=120,
+    )
+    devices = jax.devices()
+    # The data below is this process's shard already.
+    keras.distribution.set_distribution(
+        keras.distribution.DataParallel(devices=devices, auto_shard_dataset=False)
+    )
+    local = BATCH // processes
+    rows = np.concatenate(
+        [
+            np.arange(b + process * local, b + (process + 1) * local)
+            for b in range(0, SAMPLES, BATCH)
+        ]
+    )
+    keras.utils.set_random_seed(1)  # initial values must agree across processes
+    model = build(weights)
+    record = RecordRates()
+    model.fit(
+        x[rows],
+        y[rows],
+        batch_size=local,
+        epochs=EPOCHS,
+        shuffle=False,
+        verbose=0,
+        callbacks=[record],
+    )
+    report(
+        model,
+        record.rates,
+        replicas=len(devices),
+        local_devices=jax.local_device_count(),
+        process=jax.process_index(),
+    )
 elif MODE == "resume_first":
     # 6 steps: one epoch of 4, then 2 more; 6 is not a multiple of 4.
     model = build(weights)

@@ -58,43 +58,71 @@ def free_ports(count):
     return ports
 
 
-def test_multi_worker_mirrored_strategy_on_loopback(single_tf_keras, single):
-    # Keras 3's fit cannot run under this strategy (keras-team/keras#20585,
-    # tensorflow/tensorflow#72388), so the workers run tf_keras, compared
-    # with tf_keras on one device, whose rates must match Keras 3's too.
-    assert single_tf_keras["rates"] == single["rates"]
-    ports = free_ports(2)
-    cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
-    workers = []
-    for index in range(2):
-        env = dict(
-            os.environ,
-            TF_USE_LEGACY_KERAS="1",
-            TF_CPP_MIN_LOG_LEVEL="3",
-            TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
+def run_workers(mode, envs, timeout=600):
+    """Starts one probe process per environment, waits for all within
+    `timeout` seconds, kills whatever is left, and returns their reports."""
+    workers = [
+        subprocess.Popen(
+            [sys.executable, PROBE, mode],
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **env),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        workers.append(
-            subprocess.Popen(
-                [sys.executable, PROBE, "multiworker"],
-                env=env,
-                cwd=REPO,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
+        for env in envs
+    ]
     outputs = []
     try:
         for worker in workers:
-            out, err = worker.communicate(timeout=600)
+            out, err = worker.communicate(timeout=timeout)
             assert worker.returncode == 0, err[-4000:]
             outputs.append(json.loads(out.strip().splitlines()[-1]))
     finally:
         for worker in workers:
             worker.kill()
-    for run in outputs:
+            worker.wait()
+    return outputs
+
+
+def test_multi_worker_mirrored_strategy_on_loopback(single_tf_keras, single):
+    # Keras 3's fit cannot run under this strategy (keras-team/keras#20585,
+    # tensorflow/tensorflow#72388), so the workers run tf_keras, compared
+    # with tf_keras on one device, whose rates must match Keras 3's too.
+    assert single_tf_keras["rates"] == single["rates"]
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(2)]}
+    envs = [
+        {
+            "TF_USE_LEGACY_KERAS": "1",
+            "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}}),
+        }
+        for i in range(2)
+    ]
+    for run in run_workers("multiworker", envs):
         assert run["replicas"] == 2
         check_against_single(run, single_tf_keras)
+
+
+def test_jax_multi_process_data_parallel_on_loopback(single):
+    # Keras 3's route past one host: two JAX processes (gloo collectives over
+    # 127.0.0.1), two CPU devices each, DataParallel over the four.
+    pytest.importorskip("jax")
+    (port,) = free_ports(1)
+    envs = [
+        {
+            "KERAS_BACKEND": "jax",
+            "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+            "JAX_COORDINATOR": f"127.0.0.1:{port}",
+            "JAX_PROCESS_ID": str(process),
+        }
+        for process in range(2)
+    ]
+    runs = run_workers("jax_multiprocess", envs, timeout=300)
+    assert [run["process"] for run in runs] == [0, 1]
+    assert runs[0]["rates"] == runs[1]["rates"]  # every step, the same rate in both
+    for run in runs:
+        assert run["replicas"] == 4 and run["local_devices"] == 2
+        check_against_single(run, single)
 
 
 def test_jax_data_parallel_on_two_host_devices(single):

@@ -47,15 +47,32 @@ def test_bad_input_is_refused_with_argument_and_value(argument, value, error, pr
 @pytest.mark.parametrize(
     "config,problem",
     [
-        (dict(GOOD, momentum=0.9), "unknown keys"),
-        (dict(GOOD, staircase=False, name="x", extra=1), "unknown keys"),
-        ({"decay_steps": 10, "decay_rate": 0.5}, "lacks the keys"),
-        ({"initial_learning_rate": 0.1}, "lacks the keys"),
+        (
+            dict(GOOD, momentum=0.9),
+            "has unknown keys ['momentum']; expected only ['initial_learning_rate', "
+            "'decay_steps', 'decay_rate', 'staircase', 'name', 'dtype']",
+        ),
+        (
+            {"decay_steps": 10, "decay_rate": 0.5},
+            "lacks the keys ['initial_learning_rate']",
+        ),
+        (
+            {"initial_learning_rate": 0.1},
+            "lacks the keys ['decay_steps', 'decay_rate']",
+        ),
     ],
 )
 def test_from_config_refuses_unknown_or_missing_keys(config, problem):
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(ValueError) as info:
         InverseTimeDecay.from_config(config)
+    assert str(info.value) == f"Argument `config` {problem}. Received: config={config!r}"
+
+
+@pytest.mark.parametrize("config", [[("decay_steps", 10)], None, "config"])
+def test_from_config_refuses_a_config_that_is_not_a_dict(config):
+    with pytest.raises(TypeError) as info:
+        InverseTimeDecay.from_config(config)
+    assert str(info.value) == f"Argument `config` must be a dict. Received: config={config!r}"
 
 
 def test_from_config_validates_values():

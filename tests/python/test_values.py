@@ -1,5 +1,8 @@
 """Values against the closed-form formula, computed here with fractions."""
 
+import math
+from fractions import Fraction
+
 import keras
 import numpy as np
 import pytest
@@ -123,3 +126,38 @@ def test_a_known_step_never_gives_a_nan_rate_when_decay_rate_is_zero():
     assert tf.function(schedule, jit_compile=True)(
         tf.constant([1e300], tf.float64)
     ).numpy().tolist() == [0.25]
+
+
+@pytest.mark.parametrize("decay_steps", [0.1, 0.3, 0.7, 1.9, 2.5, 7.7, 1e-3, 123.456])
+def test_staircase_floor_of_python_number_steps_is_exact(decay_steps):
+    # float(step / decay_steps) often rounds up onto a whole number that the
+    # exact quotient falls short of (step = 1, decay_steps = 0.1: 10.0, but
+    # 1 / 0.1000000000000000055... is just under 10): the period is still 9.
+    schedule = InverseTimeDecay(1.0, decay_steps, 1.0, staircase=True, dtype="float64")
+    rng = np.random.default_rng(int(decay_steps * 1000))
+    steps = [*range(0, 300), *rng.integers(0, int(min(2**50 * decay_steps, 2**53)), 300).tolist()]
+    for step in steps + [float(s) for s in steps]:
+        period = math.floor(Fraction(step) / Fraction(decay_steps))
+        assert float(schedule(step)) == float(Fraction(1, 1 + period)), (step, period)
+
+
+def test_staircase_beyond_whole_float64_quotients_stays_within_an_ulp():
+    # Past 2**53 every float64 quotient is whole already: it is taken as the period.
+    schedule = InverseTimeDecay(1.0, 0.1, 1.0, staircase=True, dtype="float64")
+    for step in (2**53, 2**60, 2.0**70):
+        exact = 1 / (1 + math.floor(Fraction(step) / Fraction(0.1)))
+        assert ulps(float(schedule(step)), Fraction(exact), np.float64) <= 1
+
+
+def test_numpy_values_are_the_exact_rates_rounded_once():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    steps = np.arange(0, 1000)
+    values = schedule.numpy_values(steps)
+    assert values.dtype == np.float32
+    expected = [np.float32(float(exact_rate(0.1, 3, 0.5, int(s)))) for s in steps]
+    np.testing.assert_array_equal(values, np.array(expected, dtype=np.float32))
+    stair = InverseTimeDecay(0.1, 3, 0.5, staircase=True).numpy_values(steps)
+    expected = [np.float32(float(exact_rate(0.1, 3, 0.5, int(s), True))) for s in steps]
+    np.testing.assert_array_equal(stair, np.array(expected, dtype=np.float32))
+    with pytest.raises(ValueError, match=r"`step` must be >= 0"):
+        schedule.numpy_values(np.array([3, -1]))
