@@ -105,7 +105,9 @@ test: setup
 
 test-python: setup
 	@mkdir -p $(LANES)
-	bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv tests/python
+	@# Two workers, a test file each (module fixtures run once): the tests wait
+	@# on subprocesses and compilers much of the time.
+	bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile tests/python
 
 # testthat alone, for development: `make test` runs it once, inside R CMD check.
 test-r: setup
