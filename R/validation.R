@@ -45,7 +45,7 @@ describe_value <- function(value) {
 
 # A single finite R number. Returns it as a double, or as an integer when
 # `keep_integer` is TRUE and an integer was given.
-check_number <- function(value, arg, minimum = 0, strict = FALSE,
+check_number <- function(value, arg, minimum, strict = FALSE,
                          keep_integer = FALSE) {
   if (!is.numeric(value) || is.factor(value)) {
     abort_argument(arg, "must be a real number", value)

@@ -125,8 +125,12 @@ def run_mutant(workdir, library, mutant):
     lines[line - 1] = lines[line - 1][:start] + new + lines[line - 1][end:]
     with open(full, "w") as handle:
         handle.write("\n".join(lines))
+    # The project's Python, so that the tests that need Keras run, not skip.
     env = dict(
-        os.environ, R_LIBS=f"{library}:{os.environ.get('R_LIBS', '')}", TF_CPP_MIN_LOG_LEVEL="3"
+        os.environ,
+        R_LIBS=f"{library}:{os.path.join(REPO, '.Rlib')}",
+        RETICULATE_PYTHON=os.environ.get("RETICULATE_PYTHON", sys.executable),
+        TF_CPP_MIN_LOG_LEVEL="3",
     )
     try:
         install = subprocess.run(
@@ -183,6 +187,7 @@ def describe(mutant):
 
 
 def main(work):
+    work = os.path.abspath(work)  # R CMD INSTALL changes directory
     os.makedirs(work, exist_ok=True)
     mutants = r_mutants() + c_mutants()
     workers = 2

@@ -136,9 +136,15 @@ def test_staircase_floor_of_python_number_steps_is_exact(decay_steps):
     schedule = InverseTimeDecay(1.0, decay_steps, 1.0, staircase=True, dtype="float64")
     rng = np.random.default_rng(int(decay_steps * 1000))
     steps = [*range(0, 300), *rng.integers(0, int(min(2**50 * decay_steps, 2**53)), 300).tolist()]
-    for step in steps + [float(s) for s in steps]:
-        period = math.floor(Fraction(step) / Fraction(decay_steps))
-        assert float(schedule(step)) == float(Fraction(1, 1 + period)), (step, period)
+    expected = [
+        float(Fraction(1, 1 + math.floor(Fraction(s) / Fraction(decay_steps)))) for s in steps
+    ]
+    for step, want in zip(steps, expected):
+        assert float(schedule(step)) == want, step
+        assert float(schedule(float(step))) == want, step
+    # The same periods for arrays of steps, integer and floating.
+    for array in (np.array(steps, np.int64), np.array(steps, np.float64)):
+        np.testing.assert_array_equal(schedule.numpy_values(array), expected)
 
 
 def test_staircase_beyond_whole_float64_quotients_stays_within_an_ulp():

@@ -62,3 +62,23 @@ test_that("an unknown field is an R error listing the fields, and starts no Pyth
   expect_identical(result$bracket, 0.5)
   expect_false(result$reticulate)
 })
+
+test_that("format shows 15 significant digits of the numbers and 7 of the rates", {
+  s <- learning_rate_schedule_inverse_time_decay(
+    0.123456789012345678, 7.5, 0.25, staircase = TRUE, name = "x"
+  )
+  expect_identical(format(s), c(
+    "<InverseTimeDecay> Keras learning-rate schedule (inversetimedecay)",
+    "  rate(step) = 0.123456789012346 / (1 + 0.25 * floor(step / 7.5))",
+    "  mode: staircase   name: \"x\"   dtype: float32",
+    "  step 0, 1, 2, 3, 4: 0.1234568, 0.1234568, 0.1234568, 0.1234568, 0.1234568"
+  ))
+  expect_identical(format(s, steps = 15L)[[4L]], "  step 15: 0.08230452")  # 1 / 1.5 of it
+})
+
+test_that("as.data.frame and plot take steps 0 to 100 by default", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
+  curve <- as.data.frame(s)
+  expect_identical(curve$step, 0:100)
+  expect_identical(curve$learning_rate, as_float32(0.1 / (1 + 0.5 * (0:100))))
+})

@@ -80,3 +80,40 @@ test_that("bad inputs never touch Python and never crash the session", {
   expect_true(all(result$classes == "inversetimedecay_argument_error"))
   expect_false(result$python)
 })
+
+test_that("the error's call is the user's call", {
+  condition <- tryCatch(learning_rate_schedule_inverse_time_decay(0.1, 0, 0.5), error = identity)
+  expect_identical(conditionCall(condition)[[1L]], quote(learning_rate_schedule_inverse_time_decay))
+})
+
+test_that("a long value is cut to 80 characters in the message", {
+  long <- c(strrep("a", 50), strrep("b", 50))
+  # deparse() gives c("a...a", "b...b"); the first 77 characters and "...".
+  shown <- paste0('c("', strrep("a", 50), '", "', strrep("b", 20), "...")
+  expect_identical(nchar(shown), 80L)
+  expect_error(
+    learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, name = long),
+    paste0("Received: name=", shown), fixed = TRUE
+  )
+})
+
+test_that("the boundaries themselves are accepted: zero rates, the largest float32", {
+  zero_start <- learning_rate_schedule_inverse_time_decay(0, 10, 0.5)
+  expect_identical(zero_start(0:3), rep(0, 4))
+  constant <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0)
+  expect_identical(constant(c(0, 1e6)), rep(as_float32(0.1), 2))
+  largest <- 3.4028234663852886e+38  # the largest float32
+  expect_identical(largest, (2 - 2^-23) * 2^127)
+  expect_identical(learning_rate_schedule_inverse_time_decay(largest, 1, 0)(0), largest)
+  expect_error(
+    learning_rate_schedule_inverse_time_decay(largest * (1 + 2^-52), 1, 0),
+    "must be at most", class = "inversetimedecay_argument_error"
+  )
+})
+
+test_that("R integers stay integers only for decay_steps", {
+  s <- learning_rate_schedule_inverse_time_decay(1L, 10L, 1L)
+  expect_identical(s$initial_learning_rate, 1)
+  expect_identical(s$decay_steps, 10L)
+  expect_identical(s$decay_rate, 1)
+})
