@@ -16,10 +16,12 @@ cd "$work"
 # A path entry must exist before Python first looks at it, or it is skipped.
 mkdir -p mutants/src
 mutmut=$(dirname "$python")/mutmut
-PYTHONPATH="$PWD/mutants/src" TF_CPP_MIN_LOG_LEVEL=3 "$mutmut" run --max-children "$(nproc)" >run.log 2>&1 \
+PYTHONPATH="$PWD/mutants/src" TF_CPP_MIN_LOG_LEVEL=3 "$mutmut" run --max-children "${MUTATION_CHILDREN:-$(nproc)}" >run.log 2>&1 \
   || { tail -n 40 run.log; exit 1; }
 "$mutmut" results --all true >results.txt 2>&1 || true
 total=$(grep -c ': ' results.txt || true)
 killed=$(grep -c ': killed' results.txt || true)
-echo "Python mutants: $killed killed of $total"
+echo "Python mutants: $killed killed of $total; by outcome:"
+awk -F': ' '{print $2}' results.txt | sort | uniq -c
+echo "Not killed:"
 grep -v ': killed' results.txt || true

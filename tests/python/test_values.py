@@ -167,3 +167,23 @@ def test_numpy_values_are_the_exact_rates_rounded_once():
     np.testing.assert_array_equal(stair, np.array(expected, dtype=np.float32))
     with pytest.raises(ValueError, match=r"`step` must be >= 0"):
         schedule.numpy_values(np.array([3, -1]))
+
+
+def test_numpy_values_refuses_symbolic_steps():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+
+    @tf.function
+    def traced(step):
+        return schedule.numpy_values(step)
+
+    # tf.function prefixes where in user code it was raised.
+    with pytest.raises(TypeError) as info:
+        traced(tf.constant(3))
+    assert (
+        str(info.value)
+        .rstrip()
+        .endswith(
+            "TypeError: Argument `steps` must have a known value; call the schedule itself on "
+            "symbolic steps."
+        )
+    )
