@@ -137,7 +137,7 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"), lintr::lint("lanes/assertions.R"))' \
+	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"), lintr::lint("lanes/assertions.R"), lintr::lint("lanes/site.R"))' \
 	  -e 'for (found in lints) print(found); if (sum(lengths(lints))) quit(status = 1)'
 
 # Mutation scores (killed of total): mutmut on the Python schedule and its
@@ -149,7 +149,7 @@ mutation: setup
 
 # The pkgdown site, without internet, into build/site.
 site: setup
-	Rscript -e 'options(pkgdown.internet = FALSE); pkgdown::build_site(".", override = list(destination = "$(BUILD)/site"), new_process = FALSE, install = FALSE)'
+	Rscript lanes/site.R $(BUILD)/site
 
 docs: $(STAMPS)/apt
 	Rscript -e 'roxygen2::roxygenise()'

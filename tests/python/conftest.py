@@ -27,26 +27,28 @@ def ulps(value, exact, dtype):
     return float(abs(Fraction(float(value)) - exact) / spacing)
 
 
-def _run(command, env, timeout):
+def run_command(command, env=None, timeout=600, cwd=REPO):
+    """Runs a command to its end; fails the test, with its output, unless it
+    exits with 0. Returns its stdout."""
     result = subprocess.run(
-        command, capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO, check=False
+        command, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd, check=False
     )
     if result.returncode != 0:
-        pytest.fail(f"{command[0]} failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+        pytest.fail(f"{command[0]} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result.stdout
 
 
 def run_python(code, env=None, timeout=300, args=()):
     """Runs `code` in a fresh interpreter (a new Keras backend, a new process)."""
     full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
-    return _run([sys.executable, "-c", code, *args], full_env, timeout)
+    return run_command([sys.executable, "-c", code, *args], full_env, timeout)
 
 
 def run_probe(script, *args, env=None, timeout=600):
     """Runs one of this folder's probe scripts; returns the JSON it prints last."""
     full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
     path = os.path.join(REPO, "tests", "python", script)
-    out = _run([sys.executable, path, *args], full_env, timeout)
+    out = run_command([sys.executable, path, *args], full_env, timeout)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -80,4 +82,4 @@ def run_r(code, args=(), timeout=600):
         pytest.skip("Rscript is not installed")
     env = dict(os.environ, RETICULATE_PYTHON=sys.executable, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
-    return _run(["Rscript", "-e", code, *args], env, timeout)
+    return run_command(["Rscript", "-e", code, *args], env, timeout)

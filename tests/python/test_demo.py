@@ -3,11 +3,10 @@ nothing outside R's temporary folder unless told to (`make demo` tells it)."""
 
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run_command
 
 
 def test_the_r_demo_writes_only_to_the_temporary_folder(tmp_path):
@@ -19,22 +18,15 @@ def test_the_r_demo_writes_only_to_the_temporary_folder(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DEMO_OUT"}
     env.update(TMPDIR=str(tmp), RETICULATE_PYTHON=sys.executable, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
-    demo = subprocess.run(
-        ["Rscript", os.path.join(REPO, "demo", "iris-fit.R")],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    out = run_command(
+        ["Rscript", os.path.join(REPO, "demo", "iris-fit.R")], env=env, timeout=300, cwd=cwd
     )
-    assert demo.returncode == 0, demo.stderr[-3000:]
     assert list(cwd.iterdir()) == []  # nothing in the user's working directory
     # Where it says it wrote: R's session folder, which R removed at exit.
     written = [
         line.split(" to ", 1)[1]
-        for line in demo.stdout.splitlines()
+        for line in out.splitlines()
         if line.startswith("Curve written to ")
     ]
-    assert len(written) == 1 and written[0].startswith(str(tmp) + os.sep), demo.stdout[-2000:]
+    assert len(written) == 1 and written[0].startswith(str(tmp) + os.sep), out[-2000:]
     assert list(tmp.iterdir()) == []

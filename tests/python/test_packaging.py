@@ -5,7 +5,6 @@ and one version across DESCRIPTION, pyproject.toml and the module."""
 import math
 import os
 import re
-import subprocess
 import sys
 import tarfile
 import zipfile
@@ -13,34 +12,24 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from conftest import REPO
-
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    tomllib = None
+import tomllib
+from conftest import REPO, run_command
 
 MIT_FIRST_LINES = "Permission is hereby granted, free of charge, to any person obtaining a copy"
-
-
-def run(command, **kwargs):
-    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
-    assert result.returncode == 0, f"{command}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return result.stdout
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     # No isolation: the build backend (setuptools) comes from this venv, offline.
-    run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), REPO])
+    run_command([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), REPO])
     (wheel,) = out.glob("*.whl")
     (sdist,) = out.glob("*.tar.gz")
     return wheel, sdist
 
 
 def test_twine_check_strict_passes(dist):
-    out = run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist)])
+    out = run_command([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist)])
     assert out.count("PASSED") == 2, out
 
 
@@ -91,10 +80,10 @@ def test_the_sdist_holds_sources_not_the_r_package(dist):
 def test_the_wheel_installs_and_computes_in_a_fresh_venv_with_numpy_2(dist, tmp_path):
     wheel, _ = dist
     venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
+    run_command([sys.executable, "-m", "venv", str(venv)])
     python = str(venv / "bin" / "python")
     # JAX is the lightest Keras 3 backend that takes NumPy 2.
-    run(
+    run_command(
         [
             python,
             "-m",
@@ -116,7 +105,7 @@ def test_the_wheel_installs_and_computes_in_a_fresh_venv_with_numpy_2(dist, tmp_
         "print(*[repr(float(v)) for v in s.numpy_values(list(range(10)))])\n"
     )
     env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH="")
-    out = run([python, "-c", code], env=env, cwd=tmp_path).splitlines()
+    out = run_command([python, "-c", code], env=env, cwd=tmp_path).splitlines()
     numpy_version, backend, path = out[-2].split()
     assert int(numpy_version.split(".")[0]) >= 2 and backend == "jax"
     assert path.startswith(str(venv))  # the installed wheel, not this tree
@@ -131,9 +120,7 @@ def read_description_version():
 
 def read_pyproject_version():
     with open(os.path.join(REPO, "pyproject.toml"), "rb") as handle:
-        if tomllib is not None:
-            return tomllib.load(handle)["project"]["version"]
-        return re.search(rb'^version\s*=\s*"([^"]+)"', handle.read(), re.M).group(1).decode()
+        return tomllib.load(handle)["project"]["version"]
 
 
 def test_one_version_in_description_pyproject_module_and_news():

@@ -4,11 +4,10 @@ when the tree is full of what development leaves: an egg-info from
 
 import os
 import shutil
-import subprocess
 import tarfile
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run_command
 
 # What a development tree gathers, each of which must stay out of the tarball.
 DECOYS = (
@@ -53,22 +52,16 @@ def tarball(tmp_path_factory):
         pytest.skip("R is not installed")
     work = tmp_path_factory.mktemp("tarball")
     source = work / "inversetimedecay"
-    subprocess.run(
-        ["bash", os.path.join(REPO, "lanes", "copy-tree.sh"), REPO, str(source)], check=True
-    )
+    run_command(["bash", os.path.join(REPO, "lanes", "copy-tree.sh"), REPO, str(source)])
     for decoy in DECOYS:
         (source / decoy).parent.mkdir(parents=True, exist_ok=True)
         (source / decoy).write_text("left behind\n")
     # Vignettes are built by make check; here the question is which files go in.
-    result = subprocess.run(
+    run_command(
         ["R", "CMD", "build", "--no-build-vignettes", "--no-manual", str(source)],
-        cwd=work,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
+        cwd=work,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
     (path,) = work.glob("inversetimedecay_*.tar.gz")
     with tarfile.open(path) as archive:
         return [m.name.split("/", 1)[1] for m in archive.getmembers() if m.isfile()]
