@@ -260,9 +260,10 @@ schedule_dtype <- function(params) {
 # Python steps (tensors, variables, numpy values) go to the Keras schedule,
 # and what it returns (a tensor) comes back as it is.
 schedule_rates <- function(schedule, step) {
+  call <- sys.call(-1L)  # the user's `s(step)`, which errors name
   if (inherits(step, "python.builtin.object")) {
     python <- keras_schedule(schedule)
-    return(with_python_errors(python(step), call = sys.call(-1L)))
+    return(with_python_errors(python(step), call = call))
   }
   if (!is.numeric(step) || is.factor(step)) {
     abort_argument("step", "must be an integer or floating-point number, array or tensor", step)
@@ -271,7 +272,7 @@ schedule_rates <- function(schedule, step) {
   dtype <- schedule_dtype(params)
   if (!is.integer(step)) step <- as.double(step)
   if (!dtype %in% c("float32", "float64")) {
-    return(half_precision_rates(schedule, step))
+    return(with_python_errors(half_precision_rates(schedule, step), call = call))
   }
   values <- .Call(
     inversetimedecay_values, step, params$initial_learning_rate,
@@ -279,7 +280,7 @@ schedule_rates <- function(schedule, step) {
     dtype == "float32"
   )
   if (length(values) == 1L && !is.na(values) && values < 0) {
-    abort_bad_step(step[[-values]])  # the C code stopped at this step
+    abort_bad_step(step[[-values]], call = call)  # the C code stopped at this step
   }
   values
 }
@@ -291,6 +292,7 @@ half_precision_rates <- function(schedule, step) {
   as.vector(as_float64(keras_schedule(schedule), reticulate::np_array(step)))
 }
 
-abort_bad_step <- function(value) {
-  abort_argument("step", if (is.finite(value)) "must be >= 0" else "must be finite", value)
+abort_bad_step <- function(value, call) {
+  problem <- if (is.finite(value)) "must be >= 0" else "must be finite"
+  stop(argument_error("step", problem, value, call = call))
 }

@@ -39,8 +39,8 @@ python_schedule <- function(args) {
   .python$call_with_keywords(module$InverseTimeDecay, reticulate::r_to_py(args))
 }
 
-keras_available <- function() {
-  reticulate::py_module_available("keras") || reticulate::py_module_available("tf_keras")
+keras_available <- function(module_available = reticulate::py_module_available) {
+  module_available("keras") || module_available("tf_keras")
 }
 
 keras_missing_error <- function() {
@@ -56,11 +56,13 @@ keras_missing_error <- function() {
 # from rinterface.initr(), names the process in PYTHON_SESSION_INITIALIZED
 # (rstudio/reticulate#98); robjects' own start sets only the former. On
 # Linux the executable itself tells, whoever embedded R.
-embedded_in_python <- function() {
-  info <- Sys.getenv("PYTHON_SESSION_INITIALIZED")
-  exe <- if (file.exists("/proc/self/exe")) Sys.readlink("/proc/self/exe") else ""
-  identical(commandArgs()[1L], "rpy2") ||
-    grepl(paste0("(^|:)current_pid=", Sys.getpid(), "(:|$)"), info) ||
+embedded_in_python <- function(
+    program = commandArgs()[[1L]],
+    info = Sys.getenv("PYTHON_SESSION_INITIALIZED"),
+    exe = if (file.exists("/proc/self/exe")) Sys.readlink("/proc/self/exe") else "",
+    pid = Sys.getpid()) {
+  identical(program, "rpy2") ||
+    grepl(paste0("(^|:)current_pid=", pid, "(:|$)"), info) ||
     grepl("^python[0-9.]*$", basename(exe))
 }
 
@@ -107,12 +109,16 @@ check_embedding <- function() {
 }
 
 declare_python_requirements <- function() {
-  if (utils::packageVersion("reticulate") >= "1.41") {
+  if (has_py_require()) {
     # Looked up by name: older reticulate has no py_require() to import.
     py_require <- getExportedValue("reticulate", "py_require")
     py_require(python_requirements())
   }
   invisible()
+}
+
+has_py_require <- function(version = utils::packageVersion("reticulate")) {
+  version >= "1.41"
 }
 
 # What the schedule needs from Python: Keras 3 and TensorFlow (its CPU build
@@ -164,7 +170,7 @@ install_inverse_time_decay <- function(
 # message is the Python message in one line, not a traceback. reticulate 1.28
 # raises Python errors as plain C++ errors and newer versions as
 # `python.builtin.*` conditions; both leave the details in py_last_error().
-with_python_errors <- function(expr, call = sys.call(-1L)) {
+with_python_errors <- function(expr, call) {
   tryCatch(expr, error = function(e) {
     details <- python_error_details(e)
     if (is.null(details)) stop(e)
@@ -177,7 +183,7 @@ python_error_details <- function(e) {
     return(NULL)
   }
   last <- tryCatch(reticulate::py_last_error(), error = function(err) NULL)
-  if (is.null(last) || is.null(last$type)) {
+  if (is.null(last$type)) {  # NULL$type is NULL too
     return(NULL)
   }
   value <- paste(last$value %||% "", collapse = " ")

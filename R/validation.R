@@ -34,14 +34,18 @@ describe_value <- function(value) {
     return("<function>")
   }
   if (inherits(value, "python.builtin.object")) {
-    return(paste0("<", class(value)[[1L]], ">"))
+    return(class_label(value))
   }
+  # The first line only: a line breaks after 500 bytes, and this is cut at
+  # 80 columns anyway; a huge vector would take long to deparse whole.
   text <- tryCatch(
-    paste(deparse(value, width.cutoff = 60L, nlines = 2L), collapse = " "),
-    error = function(e) paste0("<", class(value)[[1L]], ">")
+    paste(deparse(value, width.cutoff = 500L, nlines = 1L), collapse = " "),
+    error = function(e) class_label(value)
   )
-  if (nchar(text) > 80L) paste0(substr(text, 1L, 77L), "...") else text
+  if (nchar(text, type = "width") > 80L) paste0(strtrim(text, 77L), "...") else text
 }
+
+class_label <- function(value) paste0("<", class(value)[[1L]], ">")
 
 # A single finite R number. Returns it as a double, or as an integer when
 # `keep_integer` is TRUE and an integer was given.

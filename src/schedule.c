@@ -72,11 +72,12 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
   const int *si = is_integer ? INTEGER(step) : NULL;
   const double *sd = is_integer ? NULL : REAL(step);
 
+  R_xlen_t bad = 0; /* the 1-based index of a bad step, once one is met */
   for (R_xlen_t i = 0; i < n; i++) {
     double p;
     if (is_integer) {
       if (si[i] == NA_INTEGER) { o[i] = NA_REAL; continue; }
-      if (si[i] < 0) { UNPROTECT(1); return ScalarReal(-((double) i + 1)); }
+      if (si[i] < 0) { bad = i + 1; break; }
       if (decay_rate == 0.0) {
         p = 0.0;
       } else if (staircase && whole_decay_steps) {
@@ -88,7 +89,7 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
       }
     } else {
       if (ISNAN(sd[i])) { o[i] = NA_REAL; continue; }  /* NA and NaN give NA */
-      if (sd[i] < 0 || !R_FINITE(sd[i])) { UNPROTECT(1); return ScalarReal(-((double) i + 1)); }
+      if (sd[i] < 0 || !R_FINITE(sd[i])) { bad = i + 1; break; }
       if (decay_rate == 0.0) {
         p = 0.0;  /* step / decay_steps may overflow, and inf * 0 is NaN */
       } else {
@@ -99,7 +100,7 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
     o[i] = float32 ? (double) (float) value : value;
   }
   UNPROTECT(1);
-  return out;
+  return bad ? ScalarReal(-(double) bad) : out;
 }
 
 static const R_CallMethodDef call_methods[] = {

@@ -65,7 +65,7 @@ test_that("named ... reach Python; Python's errors arrive as R conditions", {
   condition <- tryCatch(
     inversetimedecay:::with_python_errors(schedule_class$from_config(
       list(initial_learning_rate = 0.1, decay_steps = 0, decay_rate = 0.5)
-    )),
+    ), call = NULL),
     error = identity
   )
   expect_s3_class(condition, "inversetimedecay_python_ValueError")

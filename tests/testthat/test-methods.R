@@ -81,4 +81,23 @@ test_that("as.data.frame and plot take steps 0 to 100 by default", {
   curve <- as.data.frame(s)
   expect_identical(curve$step, 0:100)
   expect_identical(curve$learning_rate, as_float32(0.1 / (1 + 0.5 * (0:100))))
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  expect_identical(plot(s), curve)
+})
+
+test_that("format shows 7 significant digits of the rates whatever options(digits) says", {
+  old <- options(digits = 15L)
+  on.exit(options(old), add = TRUE)
+  s <- learning_rate_schedule_inverse_time_decay(1, 1, 2)
+  # 1/3 in float32 is 0.3333333432674407958984375.
+  expect_identical(format(s, steps = 1L)[[4L]], "  step 1: 0.3333333")
+})
+
+test_that("an unknown field's error is raised from the user's own call", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
+  expect_identical(conditionCall(tryCatch(s$decay_step, error = identity)), quote(s$decay_step))
+  expect_identical(
+    conditionCall(tryCatch(s[["rate"]], error = identity)), quote(s[["rate"]])
+  )
 })

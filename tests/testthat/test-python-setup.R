@@ -2,10 +2,14 @@
 
 test_that("NumPy is held below 2 only for reticulate releases that cannot read it", {
   # reticulate 1.38.0 added NumPy 2 support; 1.37 and earlier fail on its arrays.
-  expect_true("numpy<2" %in% python_requirements("1.28", "Linux"))
-  expect_true("numpy<2" %in% python_requirements("1.37.0", "Linux"))
-  expect_false(any(grepl("^numpy", python_requirements("1.38.0", "Linux"))))
-  expect_false(any(grepl("^numpy", python_requirements("1.41.0.1", "Linux"))))
+  numpy_pins <- function(version) {
+    grep("^numpy", python_requirements(package_version(version), "Linux"), value = TRUE)
+  }
+  expect_identical(numpy_pins("1.28"), "numpy<2")
+  expect_identical(numpy_pins("1.37.0"), "numpy<2")
+  expect_identical(numpy_pins("1.38"), character())
+  expect_identical(numpy_pins("1.38.0"), character())
+  expect_identical(numpy_pins("1.41.0.1"), character())
 })
 
 test_that("TensorFlow's CPU build is asked for on Linux only", {
@@ -21,6 +25,50 @@ test_that("only reticulate 1.31 and later are trusted inside rpy2", {
   expect_false(reticulate_can_embed(package_version("1.30")))
   expect_true(reticulate_can_embed(package_version("1.31")))
   expect_false(embedded_in_python())  # testthat runs in R, not under rpy2
+})
+
+test_that("R inside Python is told by the program name, the session variable or the executable", {
+  r_exe <- "/usr/lib/R/bin/exec/R"
+  expect_true(embedded_in_python("rpy2", "", r_exe, 7L))
+  expect_true(embedded_in_python("R", "current_pid=7", r_exe, 7L))
+  expect_true(embedded_in_python("R", "a=1:current_pid=7:b=2", r_exe, 7L))
+  expect_true(embedded_in_python("R", "", "/usr/bin/python3.11", 7L))
+  expect_false(embedded_in_python("R", "current_pid=77", r_exe, 7L))
+  expect_false(embedded_in_python("R", "", r_exe, 7L))
+})
+
+test_that("py_require() is used from reticulate 1.41 on", {
+  expect_false(has_py_require(package_version("1.40.1")))
+  expect_true(has_py_require(package_version("1.41")))
+})
+
+test_that("Keras counts as available in either generation", {
+  only <- function(name) function(module) identical(module, name)
+  expect_true(keras_available(only("keras")))
+  expect_true(keras_available(only("tf_keras")))
+  expect_false(keras_available(function(module) FALSE))
+})
+
+test_that("loading the package starts no Python, and registers the class where Keras is loaded", {
+  skip_if_no_keras()
+  out <- run_rscript(c(
+    "library(reticulate)",
+    "library(inversetimedecay)",
+    "cat('started:', py_available(), '\n')",
+    "keras <- import('keras')",
+    "cat('registered after:', !is.null(keras$saving$get_registered_object(",
+    "  'inverse_time_decay>InverseTimeDecay')), '\n')"
+  ))
+  expect_true("started: FALSE " %in% out, info = paste(out, collapse = "\n"))
+  expect_true("registered after: TRUE " %in% out, info = paste(out, collapse = "\n"))
+  # Keras imported first, then the package: registered as it loads.
+  out <- run_rscript(c(
+    "keras <- reticulate::import('keras')",
+    "loadNamespace('inversetimedecay')",
+    "cat('registered before:', !is.null(keras$saving$get_registered_object(",
+    "  'inverse_time_decay>InverseTimeDecay')), '\n')"
+  ))
+  expect_true("registered before: TRUE " %in% out, info = paste(out, collapse = "\n"))
 })
 
 test_that("a Python without Keras gets an error naming install_inverse_time_decay()", {

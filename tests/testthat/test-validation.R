@@ -97,6 +97,33 @@ test_that("a long value is cut to 80 characters in the message", {
   )
 })
 
+test_that("a value of 80 columns is shown whole, one of 81 is cut", {
+  received <- function(value) {
+    condition <- tryCatch(
+      learning_rate_schedule_inverse_time_decay(0.1, 10, value),
+      error = identity
+    )
+    sub(".*Received: decay_rate=", "", conditionMessage(condition))
+  }
+  # A string deparses with its two quotes.
+  expect_identical(received(strrep("a", 78)), paste0('"', strrep("a", 78), '"'))
+  expect_identical(received(strrep("a", 79)), paste0('"', strrep("a", 76), "..."))
+  # Columns, not characters: a wide character takes two.
+  wide <- intToUtf8(0x6F22)  # a CJK ideograph
+  skip_if(nchar(deparse(wide), type = "width") != 4L, "the locale escapes or narrows CJK")
+  expect_identical(received(strrep(wide, 39)), paste0('"', strrep(wide, 39), '"'))
+  expect_identical(received(strrep(wide, 40)), paste0('"', strrep(wide, 38), "..."))
+})
+
+test_that("a Python object is shown by its class", {
+  skip_if_not(reticulate::py_available(initialize = TRUE), "no Python for reticulate")
+  condition <- tryCatch(
+    learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, name = reticulate::r_to_py(1L)),
+    error = identity
+  )
+  expect_match(conditionMessage(condition), "Received: name=<python.builtin.int>", fixed = TRUE)
+})
+
 test_that("the boundaries themselves are accepted: zero rates, the largest float32", {
   zero_start <- learning_rate_schedule_inverse_time_decay(0, 10, 0.5)
   expect_identical(zero_start(0:3), rep(0, 4))
@@ -105,6 +132,9 @@ test_that("the boundaries themselves are accepted: zero rates, the largest float
   largest <- 3.4028234663852886e+38  # the largest float32
   expect_identical(largest, (2 - 2^-23) * 2^127)
   expect_identical(learning_rate_schedule_inverse_time_decay(largest, 1, 0)(0), largest)
+  # One step alone, whose rate is zero: no error (the C code's error is a
+  # negative index).
+  expect_identical(zero_start(5), 0)
   expect_error(
     learning_rate_schedule_inverse_time_decay(largest * (1 + 2^-52), 1, 0),
     "must be at most", class = "inversetimedecay_argument_error"

@@ -45,6 +45,40 @@ test_that("NA and NaN steps give NA; negative, infinite and non-numeric steps ar
   expect_error(s(TRUE), class = "inversetimedecay_argument_error", regexp = "`step`")
 })
 
+test_that("a bad step is named by its value wherever it is, in an error from the user's call", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)
+  check <- function(call, shown, class = "inversetimedecay_argument_error") {
+    condition <- tryCatch(eval(call), error = identity)
+    expect_s3_class(condition, class)
+    expect_identical(conditionCall(condition), call)
+    expect_match(conditionMessage(condition), paste0("Received: step=", shown, "$"))
+  }
+  check(quote(s(-1L)), "-1L")
+  check(quote(s(-1)), "-1")
+  check(quote(s(c(0L, 3L, -2L, -5L))), "-2L")
+  check(quote(s(c(0, 3, -2.5, -5))), "-2.5")
+  check(quote(s(c(0, 3, Inf))), "Inf")
+  skip_if_no_keras()
+  np <- reticulate::import("numpy", convert = FALSE)
+  # Python's check, through with_python_errors(): a numpy step, and any step
+  # of a half-precision schedule.
+  check(quote(s(np$array(-1L))), "-1", class = "inversetimedecay_python_ValueError")
+  half <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, dtype = "float16")
+  check(quote(half(c(1, -1))), "-1.0", class = "inversetimedecay_python_ValueError")
+})
+
+test_that("the C code leaves R's protection stack balanced, on every return", {
+  # R reports an unbalanced .Call on stderr, not as a condition.
+  out <- run_rscript(c(
+    "library(inversetimedecay)",
+    "s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)",
+    "invisible(s(0:3)); invisible(s(c(0.5, 2)))",
+    "for (step in list(-1L, -1, Inf)) try(s(step), silent = TRUE)",
+    "cat('done\\n')"
+  ))
+  expect_identical(out, "done")
+})
+
 test_that("decay_steps = 0.5 is never truncated", {
   s <- learning_rate_schedule_inverse_time_decay(0.1, 0.5, 0.5)
   expect_identical(s$decay_steps, 0.5)
