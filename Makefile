@@ -19,7 +19,7 @@ LANES := $(BUILD)/lanes
 MODERN := $(CURDIR)/.modern
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
-	r-cran-roxygen2 r-cran-callr r-cran-png r-cran-pkgbuild \
+	r-cran-roxygen2 r-cran-callr r-cran-processx r-cran-png r-cran-pkgbuild \
 	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium
 
 # `R CMD check --as-cran` lines this machine causes, and only those; any other

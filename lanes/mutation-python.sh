@@ -3,25 +3,97 @@
 # ([tool.mutmut] in pyproject.toml) in a copy of the tree at WORK, with the
 # package under src/ (mutmut names modules from ./, src/ or source/). The
 # editable install in the venv would import the unmutated package, so the
-# copy's src/ goes first on the path. Prints killed/total and the survivors.
+# copy's src/ goes first on the path.
+#
+# Two passes. The first runs every mutant against the fast tests on
+# TensorFlow. The float32-pair path (_traced_float_float) runs only where
+# traced code has no float64, JAX without x64, which the fast tests never
+# reach: the second pass runs that function's mutants, in a second copy,
+# against the step property (step_property.py) on JAX. A mutant counts as
+# killed when a pass kills it or times out on it (a mutant that loops or
+# crawls is noticed too). Prints killed/total and the rest.
 # Usage: lanes/mutation-python.sh PYTHON WORK
 set -euo pipefail
 python=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$work" && mkdir -p "$work/src"
-cp -r "$here/../python/inverse_time_decay" "$work/src/"
-mkdir -p "$work/tests" && cp -r "$here/../tests/python" "$here/../tests/bad_arguments.tsv" "$work/tests/"
-cp "$here/../pyproject.toml" "$work/"
-cd "$work"
-# A path entry must exist before Python first looks at it, or it is skipped.
-mkdir -p mutants/src
 mutmut=$(dirname "$python")/mutmut
-PYTHONPATH="$PWD/mutants/src" TF_CPP_MIN_LOG_LEVEL=3 "$mutmut" run --max-children "${MUTATION_CHILDREN:-$(nproc)}" >run.log 2>&1 \
-  || { tail -n 40 run.log; exit 1; }
-"$mutmut" results --all true >results.txt 2>&1 || true
-total=$(grep -c ': ' results.txt || true)
-killed=$(grep -c ': killed' results.txt || true)
-echo "Python mutants: $killed killed of $total; by outcome:"
-awk -F': ' '{print $2}' results.txt | sort | uniq -c
-echo "Not killed:"
-grep -v ': killed' results.txt || true
+pairs='inverse_time_decay.schedule.xǁInverseTimeDecayǁ_traced_float_float__mutmut_*'
+
+# copy DEST: the package under src/, the tests and pyproject.toml.
+copy() {
+  rm -rf "$1" && mkdir -p "$1/src" "$1/tests"
+  cp -r "$here/../python/inverse_time_decay" "$1/src/"
+  cp -r "$here/../tests/python" "$here/../tests/bad_arguments.tsv" "$1/tests/"
+  cp "$here/../pyproject.toml" "$1/"
+  # A path entry must exist before Python first looks at it, or it is skipped.
+  mkdir -p "$1/mutants/src"
+}
+
+# run DIR [MUTANT...]: mutmut run there; leaves results.txt.
+run() {
+  (
+    cd "$1" && shift
+    PYTHONPATH="$PWD/mutants/src" TF_CPP_MIN_LOG_LEVEL=3 "$mutmut" run \
+      --max-children "${MUTATION_CHILDREN:-$(nproc)}" "$@" >run.log 2>&1 \
+      || { tail -n 40 run.log; exit 1; }
+    "$mutmut" results --all true >results.txt 2>&1 || true
+  )
+}
+
+copy "$work/tensorflow"
+run "$work/tensorflow"
+
+copy "$work/jax"
+cat >"$work/jax/tests/python/test_pairs_for_mutation.py" <<'EOF'
+import step_property
+
+
+def test_step_property_on_float32_pairs():
+    assert step_property.PAIRS
+    step_property.property_test(40)()
+EOF
+"$python" - "$work/jax/pyproject.toml" <<'EOF'
+import re
+import sys
+
+path = sys.argv[1]
+text = open(path).read()
+text = re.sub(
+    r"tests_dir = \[[^\]]*\]",
+    'tests_dir = ["tests/python/test_pairs_for_mutation.py"]',
+    text,
+)
+open(path, "w").write(text)
+EOF
+KERAS_BACKEND=jax run "$work/jax" "$pairs"
+
+# One outcome per mutant: the second pass's where it ran the mutant.
+"$python" - "$work/tensorflow/results.txt" "$work/jax/results.txt" <<'EOF'
+import collections
+import sys
+
+
+def outcomes(path):
+    found = {}
+    for line in open(path):
+        name, sep, outcome = line.strip().rpartition(": ")
+        if sep and name.startswith("inverse_time_decay."):
+            found[name] = outcome
+    return found
+
+
+first, second = outcomes(sys.argv[1]), outcomes(sys.argv[2])
+final = {
+    name: second[name] if second.get(name, "not checked") != "not checked" else outcome
+    for name, outcome in first.items()
+}
+counts = collections.Counter(final.values())
+killed = counts["killed"] + counts["timeout"]
+print(f"Python mutants: {killed} killed (timeouts included) of {len(final)}; by outcome:")
+for outcome, count in counts.most_common():
+    print(f"  {count:5d} {outcome}")
+print("Not killed:")
+for name, outcome in sorted(final.items()):
+    if outcome not in ("killed", "timeout"):
+        print(f"  {name}: {outcome}")
+EOF

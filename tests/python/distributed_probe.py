@@ -3,7 +3,8 @@
     python distributed_probe.py MODE [ARG]
 
 MODE is one of: single, mirrored, multiworker (TF_CONFIG names the worker),
-jax_data_parallel, resume_first (ARG: the .keras path to write),
+jax_data_parallel, jax_multiprocess, schedule_hlo (what the schedule
+compiles to on JAX), resume_first (ARG: the .keras path to write),
 resume_second (ARG: the path to read). Every run starts from the same
 weights and data, made here from fixed seeds, and records the learning rate
 the optimizer used at each step.
@@ -165,6 +166,37 @@ elif MODE == "jax_multiprocess":
         replicas=len(devices),
         local_devices=jax.local_device_count(),
         process=jax.process_index(),
+    )
+elif MODE == "schedule_hlo":
+    # The schedule compiled for a step replicated over the devices, as
+    # DataParallel keeps `iterations`: which collective operations it has.
+    # A sum over an array split across the devices shows what one looks like.
+    import re
+
+    import jax
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+    def collectives(function, *args):
+        text = jax.jit(function).lower(*args).compile().as_text()
+        pattern = r"all-reduce|all-gather|reduce-scatter|all-to-all|collective-permute"
+        return sorted(set(re.findall(pattern, text)))
+
+    mesh = Mesh(np.array(jax.devices()), ("batch",))
+    step = jax.device_put(np.int32(7), NamedSharding(mesh, PartitionSpec()))
+    split = jax.device_put(
+        np.arange(8.0, dtype="float32"), NamedSharding(mesh, PartitionSpec("batch"))
+    )
+    schedule = InverseTimeDecay(0.5, 3, 0.5, staircase=True)
+    print(
+        json.dumps(
+            {
+                "devices": len(jax.devices()),
+                "sharding": "replicated" if step.sharding.is_fully_replicated else "split",
+                "collectives": collectives(schedule, step),
+                "sum_collectives": collectives(lambda v: v.sum(), split),
+                "rate": float(jax.jit(schedule)(step)),
+            }
+        )
     )
 elif MODE == "resume_first":
     # 6 steps: one epoch of 4, then 2 more; 6 is not a multiple of 4.
