@@ -31,11 +31,26 @@ for (i in 1:4) {
 c(rates, as.numeric(optimizer$iterations$numpy()))
 """
 
+# Where reticulate is too old to call back into this Python, the package's
+# own route to Keras must refuse before Python starts. (The training code
+# above would start it itself, with reticulate::import(), and such a
+# process may die at exit whatever this package does.)
+R_REFUSED = """
+library(inversetimedecay)
+s <- learning_rate_schedule_inverse_time_decay(0.1, decay_steps = 2, decay_rate = 0.5,
+                                               staircase = STAIRCASE)
+result <- tryCatch(keras_schedule(s), error = function(e) e)
+stopifnot(!reticulate::py_available(initialize = FALSE))
+stop(result)
+"""
+
 staircase = sys.argv[1] == "staircase"
 version = str(robjects.r('as.character(packageVersion("reticulate"))')[0])
 result = {"reticulate": version}
 try:
-    values = list(robjects.r(R_CODE.replace("STAIRCASE", "TRUE" if staircase else "FALSE")))
+    major, minor = (int(part) for part in version.split(".")[:2])
+    code = R_CODE if (major, minor) >= (1, 31) else R_REFUSED
+    values = list(robjects.r(code.replace("STAIRCASE", "TRUE" if staircase else "FALSE")))
     result["rates"], result["iterations"] = values[:4], values[4]
 except RRuntimeError as error:
     result["error"] = str(error)
