@@ -9,9 +9,10 @@
 # TensorFlow. The float32-pair path (_traced_float_float) runs only where
 # traced code has no float64, JAX without x64, which the fast tests never
 # reach: the second pass runs that function's mutants, in a second copy,
-# against the step property (step_property.py) on JAX. A mutant counts as
-# killed when a pass kills it or times out on it (a mutant that loops or
-# crawls is noticed too). Prints killed/total and the rest.
+# against the step property (step_property.py) on JAX. Prints killed/total
+# and the rest. mutmut forks each run from a process that has started the
+# backend, and compiled TensorFlow tests can hang after a fork: treat its
+# "timeout" outcomes as unknown until rerun in a fresh process.
 # Usage: lanes/mutation-python.sh PYTHON WORK
 set -euo pipefail
 python=$1 work=$2
@@ -88,12 +89,11 @@ final = {
     for name, outcome in first.items()
 }
 counts = collections.Counter(final.values())
-killed = counts["killed"] + counts["timeout"]
-print(f"Python mutants: {killed} killed (timeouts included) of {len(final)}; by outcome:")
+print(f"Python mutants: {counts['killed']} killed of {len(final)}; by outcome:")
 for outcome, count in counts.most_common():
     print(f"  {count:5d} {outcome}")
 print("Not killed:")
 for name, outcome in sorted(final.items()):
-    if outcome not in ("killed", "timeout"):
+    if outcome != "killed":
         print(f"  {name}: {outcome}")
 EOF

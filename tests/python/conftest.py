@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 from fractions import Fraction
@@ -50,6 +51,34 @@ def run_probe(script, *args, env=None, timeout=600):
     path = os.path.join(REPO, "tests", "python", script)
     out = run_command([sys.executable, path, *args], full_env, timeout)
     return json.loads(out.strip().splitlines()[-1])
+
+
+def free_ports(count):
+    """`count` TCP ports on 127.0.0.1 that were free a moment ago."""
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def start_probes(script, mode, envs):
+    """Starts one process of a probe script per environment (a worker of a
+    multi-process job each), with pipes for its output."""
+    path = os.path.join(REPO, "tests", "python", script)
+    return [
+        subprocess.Popen(
+            [sys.executable, path, mode],
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **env),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for env in envs
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,10 @@
 the same weights within float tolerance."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import REPO, exact_rate, run_probe
-
-PROBE = os.path.join(REPO, "tests", "python", "distributed_probe.py")
+from conftest import exact_rate, free_ports, run_probe, start_probes
 
 
 def probe(mode, env=None):
@@ -48,30 +42,10 @@ def test_mirrored_strategy_on_two_logical_cpus(single):
     check_against_single(run, single)
 
 
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def run_workers(mode, envs, timeout=600):
     """Starts one probe process per environment, waits for all within
     `timeout` seconds, kills whatever is left, and returns their reports."""
-    workers = [
-        subprocess.Popen(
-            [sys.executable, PROBE, mode],
-            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **env),
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for env in envs
-    ]
+    workers = start_probes("distributed_probe.py", mode, envs)
     outputs = []
     try:
         for worker in workers:

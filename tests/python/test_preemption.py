@@ -12,16 +12,12 @@ disk is checked whole, and the job starts again, until it finishes.
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
-from conftest import REPO, exact_rate, run_probe
-from test_distributed import free_ports
+from conftest import exact_rate, free_ports, run_probe, start_probes
 
-PROBE = os.path.join(REPO, "tests", "python", "preemption_probe.py")
 STEPS_PER_EPOCH, EPOCHS = 4, 6
 
 
@@ -47,20 +43,6 @@ def read_progress(path):
         return []
     with open(path) as handle:
         return [json.loads(line) for line in handle if line.endswith("\n")]
-
-
-def start(flavour, envs):
-    return [
-        subprocess.Popen(
-            [sys.executable, PROBE, flavour],
-            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **env),
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for env in envs
-    ]
 
 
 def wait_for_step(workers, progress, step, timeout=180):
@@ -93,7 +75,7 @@ def run_job(flavour, job_envs, backup, tmp_path, staircase, kill_at, check_check
             )
         if pause is not None:
             envs[victim]["PAUSE_AT"] = str(pause)
-        workers = start(flavour, envs)
+        workers = start_probes("preemption_probe.py", flavour, envs)
         try:
             if pause is None:
                 reports = []
