@@ -30,36 +30,9 @@ else:
     import keras
 
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
+from training_job import BATCH, as_number, build, data, join_jax_processes, step_and_rate  # noqa: E402
 
-SAMPLES, FEATURES, CLASSES, BATCH, EPOCHS = 64, 4, 3, 16, 2
-
-
-def data():
-    rng = np.random.default_rng(7)
-    x = rng.normal(size=(SAMPLES, FEATURES)).astype("float32")
-    y = rng.integers(0, CLASSES, SAMPLES).astype("int32")
-    weights = [
-        rng.normal(size=(FEATURES, CLASSES)).astype("float32") * 0.5,
-        np.zeros(CLASSES, "float32"),
-    ]
-    return x, y, weights
-
-
-def build(weights):
-    model = keras.Sequential(
-        [keras.Input(shape=(FEATURES,)), keras.layers.Dense(CLASSES, activation="softmax")]
-    )
-    model.set_weights(weights)
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=InverseTimeDecay(0.5, 3, 0.5)),
-        loss="sparse_categorical_crossentropy",
-    )
-    return model
-
-
-def as_numpy(x):
-    # Distributed variables refuse __array__ but have numpy().
-    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+EPOCHS = 2
 
 
 class RecordRates(keras.callbacks.Callback):
@@ -70,13 +43,7 @@ class RecordRates(keras.callbacks.Callback):
         self.rates = []
 
     def on_train_batch_begin(self, batch, logs=None):
-        optimizer = self.model.optimizer
-        step = optimizer.iterations
-        # What the optimizer applies at this step: Keras 3's learning_rate
-        # property evaluates the schedule at `iterations`; tf_keras's returns
-        # the last rate used, so ask the schedule directly there.
-        rate = optimizer._learning_rate(step)
-        self.rates.append([int(as_numpy(step)), float(as_numpy(rate))])
+        self.rates.append(step_and_rate(self.model.optimizer))
 
 
 def train(model, x, y, epochs=EPOCHS):
@@ -88,7 +55,7 @@ def train(model, x, y, epochs=EPOCHS):
 def report(model, rates, **extra):
     out = {
         "rates": rates,
-        "iterations": int(as_numpy(model.optimizer.iterations)),
+        "iterations": int(as_number(model.optimizer.iterations)),
         "weights": [w.tolist() for w in model.get_weights()],
     }
     out.update(extra)
@@ -97,19 +64,19 @@ def report(model, rates, **extra):
 
 x, y, weights = data()
 if MODE == "single":
-    model = build(weights)
+    model = build(keras, weights)
     report(model, train(model, x, y))
 elif MODE == "mirrored":
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     with strategy.scope():
-        model = build(weights)
+        model = build(keras, weights)
     report(model, train(model, x, y), replicas=strategy.num_replicas_in_sync)
 elif MODE == "multiworker":
     import tensorflow as tf
 
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     with strategy.scope():
-        model = build(weights)
+        model = build(keras, weights)
     # Keras 3's fit does not run under this strategy (keras-team/keras#20585),
     # so this mode runs on tf_keras, as multi-worker users do.
     rates = train(model, x, y)
@@ -119,7 +86,7 @@ elif MODE == "jax_data_parallel":
 
     devices = jax.devices()
     keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
-    model = build(weights)
+    model = build(keras, weights)
     report(model, train(model, x, y), replicas=len(devices))
 elif MODE == "jax_multiprocess":
     # One of two processes (JAX_PROCESS_ID) on 127.0.0.1, each with two host
@@ -128,33 +95,14 @@ elif MODE == "jax_multiprocess":
     # run's.
     import jax
 
-    jax.config.update("jax_cpu_collectives_implementation", "gloo")
-    process, processes = int(os.environ["JAX_PROCESS_ID"]), 2
-    jax.distributed.initialize(
-        coordinator_address=os.environ["JAX_COORDINATOR"],
-        num_processes=processes,
-        process_id=process,
-        initialization_timeout=120,
-    )
+    process, rows = join_jax_processes(keras)
     devices = jax.devices()
-    # The data below is this process's shard already.
-    keras.distribution.set_distribution(
-        keras.distribution.DataParallel(devices=devices, auto_shard_dataset=False)
-    )
-    local = BATCH // processes
-    rows = np.concatenate(
-        [
-            np.arange(b + process * local, b + (process + 1) * local)
-            for b in range(0, SAMPLES, BATCH)
-        ]
-    )
-    keras.utils.set_random_seed(1)  # initial values must agree across processes
-    model = build(weights)
+    model = build(keras, weights)
     record = RecordRates()
     model.fit(
         x[rows],
         y[rows],
-        batch_size=local,
+        batch_size=BATCH // 2,
         epochs=EPOCHS,
         shuffle=False,
         verbose=0,
@@ -200,7 +148,7 @@ elif MODE == "schedule_hlo":
     )
 elif MODE == "resume_first":
     # 6 steps: one epoch of 4, then 2 more; 6 is not a multiple of 4.
-    model = build(weights)
+    model = build(keras, weights)
     rates = train(model, x, y, epochs=1)
     rates += train(model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
     model.save(sys.argv[2])
@@ -211,7 +159,7 @@ elif MODE == "resume_second":
     rates = train(model, x, y, epochs=1)
     report(model, rates, restored_iterations=restored)
 elif MODE == "uninterrupted":
-    model = build(weights)
+    model = build(keras, weights)
     rates = train(model, x, y, epochs=1)
     rates += train(model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
     rates += train(model, x, y, epochs=1)

@@ -32,16 +32,19 @@ if FLAVOUR == "tf_keras":
 else:
     import keras
 
-from inverse_time_decay import InverseTimeDecay  # noqa: E402
+from training_job import (  # noqa: E402
+    BATCH,
+    SAMPLES,
+    as_number,
+    build,
+    data,
+    join_jax_processes,
+    step_and_rate,
+)
 
-SAMPLES, FEATURES, CLASSES, BATCH = 64, 4, 3, 16
 EPOCHS = int(os.environ.get("EPOCHS", "6"))
 STAIRCASE = os.environ.get("STAIRCASE") == "1"
 PAUSE_AT = int(os.environ.get("PAUSE_AT", "-1"))
-
-
-def as_number(x):
-    return float(x.numpy() if hasattr(x, "numpy") else np.asarray(x))
 
 
 class Progress(keras.callbacks.Callback):
@@ -52,11 +55,7 @@ class Progress(keras.callbacks.Callback):
         self.rates = []
 
     def on_train_batch_begin(self, batch, logs=None):
-        optimizer = self.model.optimizer
-        step = int(as_number(optimizer.iterations))
-        # The rate this step applies: Keras 3's learning_rate property reads
-        # the schedule at `iterations`; tf_keras's gives the last rate used.
-        rate = as_number(optimizer._learning_rate(optimizer.iterations))
+        step, rate = step_and_rate(self.model.optimizer)
         self.rates.append([step, rate])
         if os.environ.get("PROGRESS"):
             with open(os.environ["PROGRESS"], "a") as handle:
@@ -65,62 +64,18 @@ class Progress(keras.callbacks.Callback):
             time.sleep(600)  # killed here by the test
 
 
-def data():
-    rng = np.random.default_rng(7)
-    x = rng.normal(size=(SAMPLES, FEATURES)).astype("float32")
-    y = rng.integers(0, CLASSES, SAMPLES).astype("int32")
-    weights = [
-        rng.normal(size=(FEATURES, CLASSES)).astype("float32") * 0.5,
-        np.zeros(CLASSES, "float32"),
-    ]
-    return x, y, weights
-
-
-def build(weights):
-    model = keras.Sequential(
-        [keras.Input(shape=(FEATURES,)), keras.layers.Dense(CLASSES, activation="softmax")]
-    )
-    model.set_weights(weights)
-    schedule = InverseTimeDecay(0.5, 3, 0.5, staircase=STAIRCASE)
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=schedule),
-        loss="sparse_categorical_crossentropy",
-    )
-    return model
-
-
 x, y, weights = data()
 batch, rows = BATCH, np.arange(SAMPLES)
 if FLAVOUR == "jax":
-    import jax
-
-    jax.config.update("jax_cpu_collectives_implementation", "gloo")
-    process = int(os.environ["JAX_PROCESS_ID"])
-    jax.distributed.initialize(
-        coordinator_address=os.environ["JAX_COORDINATOR"],
-        num_processes=2,
-        process_id=process,
-        initialization_timeout=120,
-    )
-    keras.distribution.set_distribution(
-        keras.distribution.DataParallel(devices=jax.devices(), auto_shard_dataset=False)
-    )
-    # Each process feeds its half of every global batch of 16.
-    batch = BATCH // 2
-    rows = np.concatenate(
-        [
-            np.arange(b + process * batch, b + (process + 1) * batch)
-            for b in range(0, SAMPLES, BATCH)
-        ]
-    )
-    keras.utils.set_random_seed(1)  # initial values must agree across processes
-    model = build(weights)
+    process, rows = join_jax_processes(keras)
+    batch = BATCH // 2  # each process feeds its half of every global batch
+    model = build(keras, weights, STAIRCASE)
 elif FLAVOUR == "tf_keras":
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     with strategy.scope():
-        model = build(weights)
+        model = build(keras, weights, STAIRCASE)
 else:
-    model = build(weights)
+    model = build(keras, weights, STAIRCASE)
 
 progress = Progress()
 callbacks = [progress]
