@@ -10,9 +10,8 @@
 # traced code has no float64, JAX without x64, which the fast tests never
 # reach: the second pass runs that function's mutants, in a second copy,
 # against the step property (step_property.py) on JAX. Prints killed/total
-# and the rest. mutmut forks each run from a process that has started the
-# backend, and compiled TensorFlow tests can hang after a fork: treat its
-# "timeout" outcomes as unknown until rerun in a fresh process.
+# and the rest. Each mutant runs in a fresh process (process_isolation in
+# pyproject.toml): TensorFlow and JAX are not fork-safe once started.
 # Usage: lanes/mutation-python.sh PYTHON WORK
 set -euo pipefail
 python=$1 work=$2
@@ -59,11 +58,12 @@ import sys
 
 path = sys.argv[1]
 text = open(path).read()
-text = re.sub(
-    r"tests_dir = \[[^\]]*\]",
-    'tests_dir = ["tests/python/test_pairs_for_mutation.py"]',
+text, count = re.subn(
+    r"pytest_add_cli_args_test_selection = \[[^\]]*\]",
+    'pytest_add_cli_args_test_selection = ["tests/python/test_pairs_for_mutation.py"]',
     text,
 )
+assert count == 1, "no test selection to replace in " + path
 open(path, "w").write(text)
 EOF
 KERAS_BACKEND=jax run "$work/jax" "$pairs"

@@ -8,15 +8,6 @@ import numpy as np
 from inverse_time_decay import _backend, _float_float, _validation
 from inverse_time_decay._backend import ops
 
-
-def _numpy_dtype(name: str) -> Any:
-    if name == "bfloat16":
-        import ml_dtypes  # ships with every Keras backend
-
-        return np.dtype(ml_dtypes.bfloat16)
-    return np.dtype(name)
-
-
 _INF = float("inf")
 # From here up every float64 is whole, and the quotient is taken as it is.
 _WHOLE_FLOAT64 = 2.0**53
@@ -34,12 +25,11 @@ def _floor_quotient(steps: np.ndarray, decay_steps: Union[int, float]) -> np.nda
     is exact, exceeds d / 2 (rounding down onto a whole q needs a remainder
     below d / 4, rounding up one above 3d / 4, below 2**52).
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        quotient = steps / decay_steps
-        k = np.floor(quotient)
-        remainder = np.fmod(steps, decay_steps)
-        over = (quotient == k) & (remainder + remainder > decay_steps)
-        return k - (over & (quotient < _WHOLE_FLOAT64))
+    quotient = steps / decay_steps
+    k = np.floor(quotient)
+    remainder = np.fmod(steps, decay_steps)
+    over = (quotient == k) & (remainder + remainder > decay_steps)
+    return k - (over & (quotient < _WHOLE_FLOAT64))
 
 
 def _floor_quotient_scalar(step: Union[int, float], decay_steps: Union[int, float]) -> float:
@@ -216,6 +206,13 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             lowest = steps.min()
             if lowest < 0:
                 raise ValueError(f"Argument `step` must be >= 0. Received: step={lowest}")
+        # A quotient or product past float64's range is inf, and the rate 0,
+        # as in the scalar path: no RuntimeWarning about it.
+        with np.errstate(over="ignore"):
+            return self._rates(steps, kind)
+
+    def _rates(self, steps: np.ndarray, kind: str) -> np.ndarray:
+        p: np.ndarray
         if self.decay_rate == 0.0:
             p = np.zeros(steps.shape)
         elif self.staircase and kind in "iu" and self._whole_decay_steps is not None:
@@ -237,7 +234,9 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         p *= self.decay_rate
         p += 1.0
         np.divide(self.initial_learning_rate, p, out=p)
-        return p.astype(_numpy_dtype(self.dtype), copy=False)
+        # numpy knows "bfloat16" by name once ml_dtypes is loaded, and every
+        # Keras backend (tf_keras too) loads it.
+        return p.astype(self.dtype, copy=False)
 
     def _traced(self, step: Any) -> Any:
         step = _backend.variable_value(step)

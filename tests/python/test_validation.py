@@ -101,10 +101,38 @@ def test_scalars_and_tensors_are_accepted_and_set_the_dtype(value, dtype):
     assert schedule(5).dtype.name == dtype
 
 
-@pytest.mark.parametrize("step", [-1, -0.5, np.array([0, 1, -2]), float("nan"), float("inf")])
-def test_a_bad_eager_step_raises(step):
-    with pytest.raises(ValueError, match="`step`"):
-        InverseTimeDecay(0.1, 10, 0.5)(step)
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    "step,problem",
+    [
+        (-1, "must be >= 0. Received: step=-1"),
+        (-0.5, "must be >= 0. Received: step=-0.5"),
+        (NAN, "must be finite. Received: step=nan"),
+        (INF, "must be finite. Received: step=inf"),
+        (-INF, "must be finite. Received: step=-inf"),
+        (np.float32(NAN), "must be finite. Received: step=nan"),
+        # An array is named by its first non-finite step, else its lowest.
+        (np.array([0, 1, -2, -1]), "must be >= 0. Received: step=-2"),
+        (np.array([1.0, NAN, INF]), "must be finite. Received: step=nan"),
+        (np.array([1.0, -INF, NAN], np.float32), "must be finite. Received: step=-inf"),
+        (np.array([2.0, -1.0, -3.5], np.float32), "must be >= 0. Received: step=-3.5"),
+        (np.array([1.0, NAN], "bfloat16"), "must be finite. Received: step=nan"),
+        (np.array([2.0, -1.0], "bfloat16"), "must be >= 0. Received: step=-1.0"),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("staircase", [False, True])
+def test_a_bad_eager_step_is_refused_naming_it(step, problem, staircase):
+    schedule = InverseTimeDecay(0.1, 10, 0.5, staircase=staircase)
+    with pytest.raises(ValueError) as info:
+        schedule(step)
+    assert str(info.value) == "Argument `step` " + problem
+    if isinstance(step, np.ndarray):
+        with pytest.raises(ValueError) as info:
+            schedule.numpy_values(step)
+        assert str(info.value) == "Argument `step` " + problem
 
 
 def test_name_none_means_the_default():

@@ -1,6 +1,7 @@
 """Values against the closed-form formula, computed here with fractions."""
 
 import math
+import warnings
 from fractions import Fraction
 
 import keras
@@ -28,10 +29,12 @@ def test_float32_matches_formula_within_one_ulp(params, staircase, step_type):
     schedule = InverseTimeDecay(*params, staircase=staircase)
     steps = np.array(STEPS, dtype="int64" if step_type == "int" else "float64")
     values = keras.ops.convert_to_numpy(schedule(steps))
-    assert values.dtype == np.float32
-    for step, value in zip(STEPS, values):
+    compiled = tf.function(schedule, jit_compile=True)(tf.constant(steps)).numpy()
+    assert values.dtype == compiled.dtype == np.float32
+    for step, value, traced in zip(STEPS, values, compiled):
         exact = exact_rate(*params, step, staircase=staircase)
         assert ulps(value, exact, np.float32) <= 0.5 + 1e-6, (step, value, float(exact))
+        assert ulps(traced, exact, np.float32) <= 0.5 + 1e-6, (step, traced, float(exact))
 
 
 @pytest.mark.parametrize("staircase", [False, True])
@@ -126,6 +129,34 @@ def test_a_known_step_never_gives_a_nan_rate_when_decay_rate_is_zero():
     assert tf.function(schedule, jit_compile=True)(
         tf.constant([1e300], tf.float64)
     ).numpy().tolist() == [0.25]
+    wide = InverseTimeDecay(0.25, 3, 0.0, dtype="float64")
+    assert tf.function(wide, jit_compile=True)(tf.constant([7], tf.int64)).dtype == tf.float64
+
+
+@pytest.mark.parametrize("staircase", [False, True])
+def test_a_quotient_past_float64_gives_rate_zero_without_a_warning(staircase):
+    # step / decay_steps (or its product with decay_rate) overflows to inf:
+    # the exact rate is below the smallest float64, so 0.
+    schedule = InverseTimeDecay(0.5, 1e-300, 1.0, staircase=staircase, dtype="float64")
+    steady = InverseTimeDecay(0.5, 1.0, 1e300, staircase=staircase, dtype="float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert schedule(np.array([1e308, 0.0])).numpy().tolist() == [0.0, 0.5]
+        assert schedule.numpy_values(np.array([1e300])).tolist() == [0.0]
+        assert steady(np.array([1e10, 1.0])).numpy().tolist() == [0.0, 0.5 / (1e300 + 1)]
+        assert float(schedule(1e308)) == 0.0
+
+
+def test_bfloat16_and_empty_step_arrays():
+    schedule = InverseTimeDecay(0.1, 4, 0.5)
+    steps = [0.0, 1.0, 2.5, 304.0]  # each a bfloat16
+    values = schedule(np.array(steps, "bfloat16")).numpy()
+    assert values.dtype == np.float32
+    for step, value in zip(steps, values):
+        assert ulps(value, exact_rate(0.1, 4, 0.5, step), np.float32) <= 0.5 + 1e-6
+    for dtype in ("float32", "int64", "uint8"):
+        empty = schedule(np.zeros((0, 2), dtype))
+        assert empty.shape == (0, 2) and empty.dtype == tf.float32
 
 
 @pytest.mark.parametrize("decay_steps", [0.1, 0.3, 0.7, 1.9, 2.5, 7.7, 1e-3, 123.456])
@@ -142,17 +173,49 @@ def test_staircase_floor_of_python_number_steps_is_exact(decay_steps):
     for step, want in zip(steps, expected):
         assert float(schedule(step)) == want, step
         assert float(schedule(float(step))) == want, step
-    # The same periods for arrays of steps, integer and floating.
+    # The same periods for arrays of steps, integer and floating, in numpy
+    # and in compiled code.
+    compiled = tf.function(schedule, jit_compile=True)
     for array in (np.array(steps, np.int64), np.array(steps, np.float64)):
         np.testing.assert_array_equal(schedule.numpy_values(array), expected)
+        np.testing.assert_array_equal(compiled(tf.constant(array)).numpy(), expected)
 
 
-def test_staircase_beyond_whole_float64_quotients_stays_within_an_ulp():
-    # Past 2**53 every float64 quotient is whole already: it is taken as the period.
-    schedule = InverseTimeDecay(1.0, 0.1, 1.0, staircase=True, dtype="float64")
-    for step in (2**53, 2**60, 2.0**70):
-        exact = 1 / (1 + math.floor(Fraction(step) / Fraction(0.1)))
-        assert ulps(float(schedule(step)), Fraction(exact), np.float64) <= 1
+@pytest.mark.parametrize("decay_steps", [0.1, 3])
+def test_staircase_beyond_whole_float64_quotients_stays_within_an_ulp(decay_steps):
+    # Past 2**53 every float64 quotient is whole already: it is taken as the
+    # period. Floating steps take this path even where decay_steps is whole
+    # (2**63 and up are beyond int64).
+    schedule = InverseTimeDecay(1.0, decay_steps, 1.0, staircase=True, dtype="float64")
+    steps = [2.0**53, 2.0**60, 2.0**63, 1e19, 2.0**64, 2.0**70]
+    exact = [Fraction(1, 1 + math.floor(Fraction(s) / Fraction(decay_steps))) for s in steps]
+    array = np.array(steps)
+    for got in (
+        [float(schedule(s)) for s in steps],
+        schedule(array).numpy(),
+        tf.function(schedule, jit_compile=True)(tf.constant(array)).numpy(),
+    ):
+        for step, value, want in zip(steps, got, exact):
+            assert ulps(value, want, np.float64) <= 1, (step, value)
+
+
+@pytest.mark.parametrize("decay_steps", [3, 1000])
+def test_staircase_periods_of_integer_steps_are_exact_at_every_size(decay_steps):
+    # An integer step's period is step // decay_steps, exactly, at any size:
+    # past 2**53 the float64 quotient is off by up to an ulp of the
+    # quotient, which shows in a float64 rate. The rate is then the
+    # formula's float64 operations on the exact period.
+    schedule = InverseTimeDecay(1.0, decay_steps, 0.5, staircase=True, dtype="float64")
+    rng = np.random.default_rng(decay_steps)
+    steps = [0, 1, 2, decay_steps - 1, decay_steps, decay_steps + 1, 2 * decay_steps + 1]
+    steps += rng.integers(2**53, 2**63, 100, dtype=np.int64).tolist()
+    beyond_int64 = rng.integers(2**63, 2**64, 20, dtype=np.uint64).tolist()
+    compiled = tf.function(schedule, jit_compile=True)
+    for dtype, chosen in ((np.int64, steps), (np.uint64, steps + beyond_int64)):
+        want = [1.0 / (float(s // decay_steps) * 0.5 + 1.0) for s in chosen]
+        assert [float(schedule(s)) for s in chosen] == want
+        assert schedule(np.array(chosen, dtype)).numpy().tolist() == want
+        assert compiled(tf.constant(chosen, dtype)).numpy().tolist() == want
 
 
 def test_numpy_values_are_the_exact_rates_rounded_once():
