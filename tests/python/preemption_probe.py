@@ -1,4 +1,5 @@
-"""One process of a training job that test_preemption.py kills and restarts.
+"""One process of a training job that test_preemption_jax.py and
+test_preemption_tf_keras.py kill and restart.
 
     python preemption_probe.py FLAVOUR
 
@@ -6,8 +7,7 @@ FLAVOUR is one of:
 - jax: one of two Keras 3 processes on JAX (JAX_COORDINATOR, JAX_PROCESS_ID),
   two CPU devices each, DataParallel over the four;
 - tf_keras: one of two tf_keras MultiWorkerMirroredStrategy workers
-  (TF_CONFIG);
-- single: one Keras 3 process on TensorFlow, never killed: the reference.
+  (TF_CONFIG).
 
 Every run fits EPOCHS epochs of 4 steps (64 samples, global batch 16) with
 `BackupAndRestore(BACKUP_DIR, save_freq="epoch")`, so a restarted run takes
@@ -70,32 +70,33 @@ if FLAVOUR == "jax":
     process, rows = join_jax_processes(keras)
     batch = BATCH // 2  # each process feeds its half of every global batch
     model = build(keras, weights, STAIRCASE)
-elif FLAVOUR == "tf_keras":
+else:
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     with strategy.scope():
         model = build(keras, weights, STAIRCASE)
-else:
-    model = build(keras, weights, STAIRCASE)
 
+# Keras 3's BackupAndRestore has every process write its own files, so
+# each JAX process gets a folder of its own. A process whose peer dies
+# can be caught writing: it waits for values that never come, and its
+# latest.weights.h5 stays torn; with double_checkpoint Keras restores the
+# previous backup then. tf_keras's callback has the chief write
+# BACKUP_DIR through tf.train (the others write scratch folders).
+backup_dir = os.environ["BACKUP_DIR"]
+if FLAVOUR == "jax":
+    backup = keras.callbacks.BackupAndRestore(
+        os.path.join(backup_dir, f"process-{process}"), double_checkpoint=True
+    )
+else:
+    backup = keras.callbacks.BackupAndRestore(backup_dir)
 progress = Progress()
-callbacks = [progress]
-if FLAVOUR != "single":
-    # Keras 3's BackupAndRestore has every process write its own files, so
-    # each JAX process gets a folder of its own. A process whose peer dies
-    # can be caught writing: it waits for values that never come, and its
-    # latest.weights.h5 stays torn; with double_checkpoint Keras restores the
-    # previous backup then. tf_keras's callback has the chief write
-    # BACKUP_DIR through tf.train (the others write scratch folders).
-    backup_dir = os.environ["BACKUP_DIR"]
-    if FLAVOUR == "jax":
-        backup = keras.callbacks.BackupAndRestore(
-            os.path.join(backup_dir, f"process-{process}"), double_checkpoint=True
-        )
-    else:
-        backup = keras.callbacks.BackupAndRestore(backup_dir)
-    callbacks.insert(0, backup)
 model.fit(
-    x[rows], y[rows], batch_size=batch, epochs=EPOCHS, shuffle=False, verbose=0, callbacks=callbacks
+    x[rows],
+    y[rows],
+    batch_size=batch,
+    epochs=EPOCHS,
+    shuffle=False,
+    verbose=0,
+    callbacks=[backup, progress],
 )
 print(
     json.dumps(
