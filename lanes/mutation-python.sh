@@ -8,8 +8,9 @@
 # Two passes. The first runs every mutant against the fast tests on
 # TensorFlow. The float32-pair path (_traced_float_float) runs only where
 # traced code has no float64, JAX without x64, which the fast tests never
-# reach: the second pass runs that function's mutants, in a second copy,
-# against the step property (step_property.py) on JAX. Prints killed/total
+# reach: the second pass runs that function's mutants, and those the first
+# pass left alive, in a second copy, against the step property
+# (step_property.py) on JAX; a mutant either pass kills is killed. Prints killed/total
 # and the rest. Each mutant runs in a fresh process (process_isolation in
 # pyproject.toml): TensorFlow and JAX are not fork-safe once started.
 # Usage: lanes/mutation-python.sh PYTHON WORK
@@ -66,7 +67,8 @@ text, count = re.subn(
 assert count == 1, "no test selection to replace in " + path
 open(path, "w").write(text)
 EOF
-KERAS_BACKEND=jax run "$work/jax" "$pairs"
+mapfile -t survivors < <(sed -n 's/^ *\(inverse_time_decay\.[^ ]*\): survived$/\1/p' "$work/tensorflow/results.txt")
+KERAS_BACKEND=jax run "$work/jax" "$pairs" "${survivors[@]}"
 
 # One outcome per mutant: the second pass's where it ran the mutant.
 "$python" - "$work/tensorflow/results.txt" "$work/jax/results.txt" <<'EOF'
@@ -84,10 +86,12 @@ def outcomes(path):
 
 
 first, second = outcomes(sys.argv[1]), outcomes(sys.argv[2])
-final = {
-    name: second[name] if second.get(name, "not checked") != "not checked" else outcome
-    for name, outcome in first.items()
-}
+final = {}
+for name, outcome in first.items():
+    again = second.get(name, "not checked")
+    if outcome != "killed" and again not in ("not checked", "no tests"):
+        outcome = again
+    final[name] = outcome
 counts = collections.Counter(final.values())
 print(f"Python mutants: {counts['killed']} killed of {len(final)}; by outcome:")
 for outcome, count in counts.most_common():

@@ -2,9 +2,12 @@
 
 import builtins
 import csv
+import json
+import math
 import os
 import re
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -101,6 +104,65 @@ def test_scalars_and_tensors_are_accepted_and_set_the_dtype(value, dtype):
     assert schedule(5).dtype.name == dtype
 
 
+def test_a_keras_variable_is_read_for_its_value():
+    schedule = InverseTimeDecay(keras.Variable(0.25, dtype="float64"), keras.Variable(4), 0.5)
+    assert (schedule.initial_learning_rate, schedule.decay_steps) == (0.25, 4)
+    assert schedule.dtype == "float64"
+
+
+@pytest.mark.parametrize("dtype", ["float64", np.dtype("float64"), tf.float64])
+def test_a_dtype_object_is_kept_by_its_name(dtype):
+    schedule = InverseTimeDecay(0.1, 10, 0.5, dtype=dtype)
+    assert type(schedule.dtype) is str and schedule.dtype == "float64"
+    assert json.loads(json.dumps(schedule.get_config()))["dtype"] == "float64"
+
+
+@pytest.mark.parametrize("argument", ["initial_learning_rate", "decay_steps", "decay_rate"])
+def test_a_symbolic_tensor_is_refused_naming_the_argument(argument):
+    @tf.function
+    def build(value):
+        InverseTimeDecay(**dict(GOOD, **{argument: value}))
+
+    with pytest.raises(TypeError) as info:
+        build(tf.constant(1.0))
+    # tf.function puts where in user code it was raised first.
+    assert str(info.value).splitlines()[-1].strip() == (
+        f"TypeError: Argument `{argument}` must be a real number. "
+        f"Received: {argument}=<tf.Tensor 'value:0' shape=() dtype=float32>"
+    )
+
+
+# The largest finite value of each dtype, from its bits.
+LARGEST = {
+    "float16": 65504.0,
+    "bfloat16": float.fromhex("0x1.fep+127"),
+    "float32": float.fromhex("0x1.fffffep+127"),
+    "float64": float.fromhex("0x1.fffffffffffffp+1023"),
+}
+
+
+@pytest.mark.parametrize("dtype", sorted(LARGEST))
+def test_the_largest_rate_a_dtype_holds_is_accepted_and_one_above_refused(dtype):
+    largest = LARGEST[dtype]
+    assert InverseTimeDecay(largest, 10, 0.5, dtype=dtype).initial_learning_rate == largest
+    above = math.nextafter(largest, math.inf)
+    if math.isinf(above):
+        return  # float64: nothing finite lies above
+    with pytest.raises(ValueError) as info:
+        InverseTimeDecay(above, 10, 0.5, dtype=dtype)
+    assert str(info.value) == (
+        f"Argument `initial_learning_rate` must be at most {largest!r}, the largest {dtype}. "
+        f"Received: initial_learning_rate={above!r}"
+    )
+
+
+def test_whole_decay_steps_stay_integers_below_2_63_only():
+    below, at = np.uint64(2**63 - 1), np.uint64(2**63)
+    assert InverseTimeDecay(0.1, below, 0.5).decay_steps == 2**63 - 1
+    assert type(InverseTimeDecay(0.1, below, 0.5).decay_steps) is int
+    assert type(InverseTimeDecay(0.1, at, 0.5).decay_steps) is float
+
+
 NAN, INF = float("nan"), float("inf")
 
 
@@ -137,6 +199,7 @@ def test_a_bad_eager_step_is_refused_naming_it(step, problem, staircase):
 
 def test_name_none_means_the_default():
     assert InverseTimeDecay(0.1, 10, 0.5, name=None).name == "InverseTimeDecay"
+    assert InverseTimeDecay(0.1, 10, 0.5).name == "InverseTimeDecay"
 
 
 @pytest.mark.parametrize(

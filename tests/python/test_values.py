@@ -48,7 +48,10 @@ def test_float64_matches_formula(params, staircase):
         assert ulps(value, exact, np.float64) <= 4, (step, value, float(exact))
 
 
-@pytest.mark.parametrize("step", [0, 3, 25, np.int32(7), np.int64(8), np.float32(9.0), 11.0, 12.5])
+@pytest.mark.parametrize(
+    "step",
+    [0, 3, 25, np.int32(7), np.int64(8), np.uint8(5), np.float32(9.0), np.float64(2.5), 11.0, 12.5],
+)
 def test_scalar_steps_of_every_kind(step):
     schedule = InverseTimeDecay(0.1, 4, 0.5)
     value = schedule(step)
@@ -214,6 +217,7 @@ def test_staircase_periods_of_integer_steps_are_exact_at_every_size(decay_steps)
     for dtype, chosen in ((np.int64, steps), (np.uint64, steps + beyond_int64)):
         want = [1.0 / (float(s // decay_steps) * 0.5 + 1.0) for s in chosen]
         assert [float(schedule(s)) for s in chosen] == want
+        assert [float(schedule(dtype(s))) for s in chosen] == want
         assert schedule(np.array(chosen, dtype)).numpy().tolist() == want
         assert compiled(tf.constant(chosen, dtype)).numpy().tolist() == want
 
