@@ -156,6 +156,11 @@ def test_the_largest_rate_a_dtype_holds_is_accepted_and_one_above_refused(dtype)
     )
 
 
+def test_a_zero_initial_rate_is_allowed_and_every_rate_is_zero():
+    schedule = InverseTimeDecay(0.0, 10, 0.5)
+    assert schedule(np.array([0, 7, 100])).numpy().tolist() == [0.0, 0.0, 0.0]
+
+
 def test_whole_decay_steps_stay_integers_below_2_63_only():
     below, at = np.uint64(2**63 - 1), np.uint64(2**63)
     assert InverseTimeDecay(0.1, below, 0.5).decay_steps == 2**63 - 1
