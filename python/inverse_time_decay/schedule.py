@@ -294,14 +294,28 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             zero = ops.cast(step, "float32") * 0.0
             return ops.cast(zero + self.initial_learning_rate, self.dtype)
         # float32 pairs reach only ~3.4e38: beyond 2**100, step and
-        # decay_steps are both scaled by a power of two that brings
-        # decay_steps into [1, 2). That leaves the quotient as it is, but
-        # where the scaled step underflows, and there the quotient is below
-        # 2**-126 and the rate rounds to initial_learning_rate anyway.
-        scale = 1.0
+        # decay_steps are both scaled by 2**-shift, which brings decay_steps
+        # into [1, 2). That leaves the quotient as it is, but where the
+        # scaled step underflows, and there the quotient is below 2**-126
+        # and the rate rounds to initial_learning_rate anyway.
+        shift = 0
         if self.decay_steps >= 2.0**100:
-            scale = 2.0 ** -(math.frexp(self.decay_steps)[1] - 1)
-        decay_steps = _float_float.constant(self.decay_steps * scale)
+            shift = math.frexp(self.decay_steps)[1] - 1
+        decay_steps = _float_float.constant(math.ldexp(self.decay_steps, -shift))
+
+        f = ops.cast(step, "float32")
+        zero = f - f  # a zero the compiler cannot know (see _traced)
+
+        def scale(x: Any) -> Any:
+            # By factors of at most 2**-100: a float32 factor below 2**-126
+            # is subnormal, and XLA's CPU backend flushes it to zero (past
+            # 2**126, decay_steps gave every step the rate at step 0). The
+            # factors are `zero + factor`, or XLA multiplies them together
+            # first.
+            for part in range(shift, 0, -100):
+                x = x * (zero + 2.0 ** -min(part, 100))
+            return x
+
         if integer_step:
             if self.staircase and self._whole_decay_steps is not None:
                 # Steps here are at most 32 bits (no x64): widen the small
@@ -315,11 +329,11 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
                 p = _float_float.from_integer(ops, step)
             else:
                 hi, lo = _float_float.from_integer(ops, step)
-                p = _float_float.divide((hi * scale, lo * scale), decay_steps)
+                p = _float_float.divide((scale(hi), scale(lo)), decay_steps)
                 if self.staircase:
                     p = _float_float.floor(ops, p)
         else:
-            s = ops.cast(step, "float32") * scale
+            s = scale(f)
             p = _float_float.divide((s, s * 0), decay_steps)
             if self.staircase:
                 p = _float_float.floor(ops, p)
