@@ -1,6 +1,7 @@
 """Fails on a test with no assertion in it: a pytest function `test_*` in
 tests/python with no `assert`, `pytest.raises`/`pytest.fail`, numpy testing
-call, or call to a helper (of the same file or conftest.py) that asserts.
+call, or call to a helper that asserts (of the same file, conftest.py, or
+a module of tests/python the file imports from).
 
 Usage: python lanes/assertions.py tests/python
 """
@@ -59,9 +60,16 @@ def main(folder):
     }
     empty = []
     tests = 0
+
+    def defined(tree):
+        return {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
     for path, tree in trees.items():
         functions = dict(shared)
-        functions.update({n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)})
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and folder / f"{node.module}.py" in trees:
+                functions.update(defined(trees[folder / f"{node.module}.py"]))
+        functions.update(defined(tree))
         helpers = asserting_helpers(functions)
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):

@@ -2,16 +2,15 @@
 
 TensorFlow runs it here, with R's values for the same steps added as one
 more path (the R package in this process, through rpy2); JAX with and
-without x64, PyTorch and tf_keras run it in their own processes, since the
-Keras backend is chosen once per process.
+without x64, PyTorch and tf_keras run it in their own processes
+(test_step_property_backends.py), since the Keras backend is chosen once per
+process. Each run adds step_property.EDGE_CASES to its random examples.
 """
 
 import json
 
 import numpy as np
-import pytest
 import step_property
-from conftest import run_probe
 
 R_INTEGER_DTYPES = ("int8", "int16", "int32", "uint8", "uint16")
 
@@ -49,11 +48,11 @@ def r_values(embedded_r):
 
 
 def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
-    step_property.property_test(150, extra=r_values(embedded_r))()
+    step_property.property_test(140, extra=r_values(embedded_r))()
     summary = step_property.summary()
     cases = step_property.CHECKED["cases"]
     print("step property:", json.dumps(summary))
-    assert summary["examples"] >= 150
+    assert summary["examples"] >= 140
     # Every path and mode was reached, R's among them.
     assert {path for _, _, path in cases} >= {
         "scalar/python",
@@ -67,21 +66,3 @@ def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
         "R/vector",
     }
     assert {mode for _, mode, _ in cases} == {"continuous", "staircase"}
-
-
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"KERAS_BACKEND": "jax"},
-        {"KERAS_BACKEND": "jax", "JAX_ENABLE_X64": "1"},
-        {"KERAS_BACKEND": "torch"},
-        {"TF_USE_LEGACY_KERAS": "1"},
-    ],
-    ids=["jax", "jax-x64", "torch", "tf_keras"],
-)
-def test_every_path_on_the_other_backends_gives_the_exact_rate(env):
-    examples = "40" if env.get("KERAS_BACKEND") == "torch" else "100"  # torch compiles slowly
-    summary = run_probe("step_property.py", examples, env=env, timeout=900)
-    print("step property:", json.dumps(summary))
-    assert summary["examples"] >= int(examples)
-    assert summary["cases"] >= 40  # of step type x mode x path
