@@ -8,6 +8,7 @@ check): "Argument `decay_steps` must be > 0. Received: decay_steps=0".
 import math
 from typing import Any, NoReturn, Optional, Union
 
+import ml_dtypes  # its finfo knows bfloat16 too; every Keras backend depends on it
 import numpy as np
 
 # Floating dtypes an `initial_learning_rate` may carry into the output.
@@ -74,8 +75,6 @@ def check_initial_learning_rate(value: object) -> tuple[float, Optional[str]]:
 
 def check_representable(rate: float, value: object, dtype: str) -> None:
     """The output dtype must hold the rate, or every rate would be inf."""
-    import ml_dtypes  # its finfo knows bfloat16 too; every Keras backend loads it
-
     largest = float(ml_dtypes.finfo(dtype).max)
     if rate > largest:
         _fail(

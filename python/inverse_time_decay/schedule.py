@@ -290,8 +290,9 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     def _traced_float_float(self, step: Any) -> Any:
         """The traced formula in float32 pairs, where float64 is unavailable."""
         integer_step = "int" in ops.dtype_name(step)
+        f = ops.cast(step, "float32")
+        zero = f - f  # a zero the compiler cannot know (see _traced)
         if self.decay_rate == 0.0:
-            zero = ops.cast(step, "float32") * 0.0
             return ops.cast(zero + self.initial_learning_rate, self.dtype)
         # float32 pairs reach only ~3.4e38: beyond 2**100, step and
         # decay_steps are both scaled by 2**-shift, which brings decay_steps
@@ -302,9 +303,6 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         if self.decay_steps >= 2.0**100:
             shift = math.frexp(self.decay_steps)[1] - 1
         decay_steps = _float_float.constant(math.ldexp(self.decay_steps, -shift))
-
-        f = ops.cast(step, "float32")
-        zero = f - f  # a zero the compiler cannot know (see _traced)
 
         def scale(x: Any) -> Any:
             # By factors of at most 2**-100: a float32 factor below 2**-126
