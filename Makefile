@@ -110,7 +110,12 @@ test-python: setup
 	@mkdir -p $(LANES)
 	@# Two workers, a test file each (module fixtures run once): the tests wait
 	@# on subprocesses and compilers much of the time.
-	bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile tests/python
+	@# tests/python/tf_keras needs a process whose Keras is tf_keras: its own run.
+	@status=0; \
+	  bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile tests/python || status=1; \
+	  TF_USE_LEGACY_KERAS=1 PYTEST_LABEL="pytest tf_keras" \
+	    bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv tests/python/tf_keras || status=1; \
+	  exit $$status
 
 # testthat alone, for development: `make test` runs it once, inside R CMD check.
 test-r: setup
@@ -136,6 +141,7 @@ bench: setup
 # (.lintr), and no test without an assertion (lanes/assertions.*).
 lint: setup
 	$(PY) lanes/assertions.py tests/python
+	$(PY) lanes/assertions.py tests/python/tf_keras
 	Rscript lanes/assertions.R tests/testthat
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

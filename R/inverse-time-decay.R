@@ -67,16 +67,26 @@
 #'
 #' Its fields answer in R, without Python: `schedule$initial_learning_rate`,
 #' `$decay_steps`, `$decay_rate`, `$staircase`, `$name` and `$dtype`
-#' (`names(schedule)` lists them); any other name is an error that lists
-#' them. The schedule prints, plots ([plot()]) and converts to a data frame
-#' ([as.data.frame()]).
+#' (`names(schedule)` lists them). Any other name is an attribute of the
+#' Keras schedule, as it is on Keras's own schedules: `schedule$get_config()`,
+#' `` schedule$`__class__` ``, so keras3's `get_config(s)` and
+#' `from_config(get_config(s))` work. A name that is neither is an error that
+#' lists the fields. The schedule prints, plots ([plot()]) and converts to a
+#' data frame ([as.data.frame()]).
 #'
 #' Handed to Keras, through any optimizer's `learning_rate` or
 #' [reticulate::r_to_py()], it becomes a real Keras `LearningRateSchedule`,
 #' the Python class `inverse_time_decay.InverseTimeDecay` (registered for
 #' serialization as `inverse_time_decay>InverseTimeDecay`). Python starts then,
 #' not before. [keras_schedule()] returns that Python object, for helpers that
-#' need one: with the keras 2.15 package, `get_config(keras_schedule(s))`.
+#' take only a Python object: with the keras 2.15 package, whose
+#' `get_config()` reads the attribute with `reticulate::py_get_attr()`, call
+#' `get_config(keras_schedule(s))`.
+#'
+#' A model saved with the schedule (`save_model()`, keras 2.15's
+#' `save_model_hdf5()`) loads back only once the class is registered, which
+#' `library(inversetimedecay)` does as soon as reticulate imports Keras;
+#' without it, Keras stops with "Could not locate class 'InverseTimeDecay'".
 #'
 #' # Types and dtype
 #' `initial_learning_rate`, `decay_steps` and `decay_rate` take an R number

@@ -34,23 +34,34 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
   keras_schedule(x)
 }
 
-# Fields answer in R and never start Python; keras_schedule() is the route
-# to the Python object.
+# Fields answer in R and never start Python. Any other name is looked up on
+# the Keras schedule, so that helpers written for Keras objects work as they
+# do on Keras's own schedules: keras3's get_config(object) is
+# `object$get_config()` and `` object$`__class__` ``.
 #' @export
 `$.inversetimedecay_schedule` <- function(x, name) {
   params <- environment(x)$params
   if (identical(name, "dtype")) {
     return(schedule_dtype(params))
   }
-  if (!name %in% names(params)) {
-    call <- sys.call(-1L)
-    stop(package_error("inversetimedecay_field_error", sprintf(
-      paste("A schedule has no field `%s`. Its fields are %s.",
-            "Use keras_schedule() for the Python object."),
-      name, paste0("`", names(params), "`", collapse = ", ")
-    ), call = call))
+  if (name %in% names(params)) {
+    return(params[[name]])
   }
-  params[[name]]
+  call <- sys.call(-1L)
+  python <- tryCatch(keras_schedule(x, call = call), error = function(e) e)
+  if (!inherits(python, "error") && reticulate::py_has_attr(python, name)) {
+    return(python[[name]])
+  }
+  fields <- paste0("`", names(params), "`", collapse = ", ")
+  stop(package_error("inversetimedecay_field_error", paste0(
+    sprintf("A schedule has no field `%s`. Its fields are %s; ", name, fields),
+    "any other name is an attribute of the Keras schedule, keras_schedule(x), ",
+    if (inherits(python, "error")) {
+      paste("which could not be made:", conditionMessage(python))
+    } else {
+      sprintf("which has no attribute `%s` either.", name)
+    }
+  ), call = call))
 }
 
 #' @export

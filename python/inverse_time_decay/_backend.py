@@ -31,9 +31,47 @@ LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 
 
 def register_serializable(cls: type) -> type:
-    """Registers `cls` as "inverse_time_decay>InverseTimeDecay"."""
+    """Registers `cls` as "inverse_time_decay>InverseTimeDecay".
+
+    Under tf_keras, also makes the loaders that look a schedule up by its
+    bare class name find it (see `_BareNameLoader`).
+    """
     register = keras.saving.register_keras_serializable
-    return register(package="inverse_time_decay", name=cls.__name__)(cls)
+    cls = register(package="inverse_time_decay", name=cls.__name__)(cls)
+    if LEGACY_KERAS:
+        _BareNameLoader.register(cls)
+    return cls
+
+
+class _BareNameLoader:
+    """tf_keras's H5 and SavedModel loaders find this class by its name.
+
+    Those loaders (tf_keras's legacy deserialization) look a schedule up by
+    its bare `class_name`, "InverseTimeDecay", and ignore the saved
+    `registered_name`; the name then finds tf_keras's own class, which
+    refuses this class's config. Registered under the bare name, this loader
+    comes first and sends each config to its class: a config with a
+    `dtype` key (every config this package writes) to this package's class,
+    any other to tf_keras's own, so models saved with tf_keras's own
+    `InverseTimeDecay` load as they did. It is a loader, not a class to
+    serialize: nothing is saved under its name.
+    """
+
+    ours: Any = None
+    builtin: Any = None
+
+    @classmethod
+    def register(cls, ours: type) -> None:
+        from tf_keras.src.saving import object_registration
+
+        cls.ours = ours
+        cls.builtin = keras.optimizers.schedules.InverseTimeDecay
+        object_registration._GLOBAL_CUSTOM_OBJECTS[ours.__name__] = cls
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Any:
+        target = cls.ours if "dtype" in config else cls.builtin
+        return target.from_config(config)
 
 
 def floatx() -> str:
@@ -95,6 +133,7 @@ if LEGACY_KERAS:
         less = staticmethod(tf.less)
         fmod = staticmethod(_fmod)
         convert_to_tensor = staticmethod(_tensor_constant)
+        real = staticmethod(tf.math.real)
 
         @staticmethod
         def dtype_name(x: Any) -> str:
@@ -110,6 +149,7 @@ else:
         greater = staticmethod(keras.ops.greater)
         less = staticmethod(keras.ops.less)
         convert_to_tensor = staticmethod(_tensor_constant)
+        real = staticmethod(keras.ops.real)
 
         floor = staticmethod(_floor)
         floor_divide = staticmethod(_floor_divide)
@@ -141,10 +181,39 @@ def check_step_dtype(step: Any, dtype: Any) -> None:
 
 
 def check_traced_step_dtype(step: Any) -> None:
-    """The same rule for a symbolic step: its dtype is known when tracing."""
+    """The same rule for a symbolic step: its dtype is known when tracing.
+    Complex steps pass: see `real_step`."""
     name = ops.dtype_name(step)
-    if not (name.startswith(("int", "uint", "float")) or name == "bfloat16"):
+    if not (name.startswith(("int", "uint", "float", "complex")) or name == "bfloat16"):
         _refuse_step(step, f"<{type(step).__name__} of dtype {name}>")
+
+
+def real_traced_step(step: Any) -> Any:
+    """A symbolic complex step's real part; any other step as it is.
+
+    tf_keras's legacy optimizers cast `iterations` to the variable's dtype,
+    complex64 for a complex variable, before calling the schedule. Compiled
+    code cannot check the imaginary part, so a traced complex step is taken
+    as its real part; a known one is checked (`real_step`).
+    """
+    if ops.dtype_name(step).startswith("complex"):
+        return ops.real(step)
+    return step
+
+
+def real_step(step: Any, array: Any) -> Any:
+    """A known complex step's real part, or ValueError naming `step` where
+    its imaginary part is not zero; other arrays as they are."""
+    if array.dtype.kind != "c":
+        return array
+    imaginary = array.imag
+    if imaginary.size and np.any(imaginary != 0):
+        bad = array[imaginary != 0].flat[0]
+        raise ValueError(
+            "Argument `step` must be real: a complex step needs an imaginary "
+            f"part of 0. Received: step={bad}"
+        )
+    return array.real.copy()  # a view of every other element otherwise
 
 
 def known_steps(step: Any) -> Any:
@@ -158,6 +227,8 @@ def known_steps(step: Any) -> Any:
         array = np.asarray(step)
     elif isinstance(step, (int, float)) and not isinstance(step, bool):
         array = _python_number(step)
+    elif isinstance(step, complex):
+        array = np.asarray(step)
     elif isinstance(step, (list, tuple)):
         try:
             array = np.asarray(step)
@@ -167,6 +238,7 @@ def known_steps(step: Any) -> Any:
         array = _backend_value(step)
         if array is None:
             return None
+    array = real_step(step, array)
     check_step_dtype(step, array.dtype)
     return array
 
@@ -214,7 +286,7 @@ def _backend_value(step: Any) -> Any:
         if torch.compiler.is_compiling():
             return None
         return step.detach().cpu().numpy()
-    if step is None or isinstance(step, (bool, str, bytes, complex, dict, set)):
+    if step is None or isinstance(step, (bool, str, bytes, dict, set)):
         _refuse_step(step, f"{step!r} of type {type(step).__name__}")
     if hasattr(step, "__array__"):
         return np.asarray(step)

@@ -77,10 +77,13 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     2**64 - 1) and floats, numpy scalars and arrays of any shape, and the
     tensors and variables of the backend, eager or traced (inside
     `tf.function`, `jax.jit` or `torch.compile`). The result has the step's
-    shape. A boolean, string, complex, `None` or object step raises
-    `TypeError`; a negative, NaN or infinite step whose value is known (not
-    traced) raises `ValueError`. Traced steps are not checked, since
-    compiled code cannot raise on values.
+    shape. A complex step (tf_keras's legacy optimizers cast `iterations` to
+    a complex variable's dtype) counts as its real part: one whose value is
+    known must have an imaginary part of 0, else it raises `ValueError`. A
+    boolean, string, `None` or object step raises `TypeError`; a negative,
+    NaN or infinite step whose value is known (not traced) raises
+    `ValueError`. Traced steps are not checked, since compiled code cannot
+    raise on values.
 
     Arithmetic. Every path (Python numbers, numpy, eager tensors, compiled
     code, and the R package) evaluates the formula with the same float64
@@ -241,6 +244,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     def _traced(self, step: Any) -> Any:
         step = _backend.variable_value(step)
         _backend.check_traced_step_dtype(step)
+        step = _backend.real_traced_step(step)
         if not _backend.float64_available():
             return self._traced_float_float(step)
         step_dtype = ops.dtype_name(step)

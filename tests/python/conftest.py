@@ -13,6 +13,16 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+# tf_keras/ holds tests of tf_keras (Keras 2). The package picks its Keras
+# generation once per process, from TF_USE_LEGACY_KERAS at first import, so
+# they run in a pytest process of their own (`make test-python` runs it
+# with TF_USE_LEGACY_KERAS=1); any other process leaves them out, and every
+# test but those there in a tf_keras process.
+if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
+    collect_ignore_glob = ["test_*.py"]
+else:
+    collect_ignore = ["tf_keras"]
+
 
 def exact_rate(initial_learning_rate, decay_steps, decay_rate, step, staircase=False):
     """The schedule's value as an exact Fraction, from the formula alone."""

@@ -62,3 +62,67 @@ test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit(), a variable step follo
   # tf_keras's optimizer reports the rate of the last step it took (step 5).
   expect_identical(as.numeric(out[4]), as_float32(formula_rate(0.1, 2, 0.5, 5, staircase = TRUE)))
 })
+
+# keras 2.15's save_model_hdf5() and load_model_hdf5() are
+# `keras$models$save_model(...)` and `keras$models$load_model(...)` on the
+# module "tensorflow.keras", which TF_USE_LEGACY_KERAS=1 makes tf_keras.
+# Saved in one R process and loaded in a fresh one, through that module, as
+# keras 2.15 does (and below, through keras 2.15 itself where installed).
+hdf5_round_trip <- function(save_lines, load_lines) {
+  skip_if_not(reticulate::py_module_available("tf_keras"),
+              "tf_keras is not available to reticulate")
+  path <- tempfile(fileext = ".h5")
+  on.exit(unlink(path), add = TRUE)
+  filter <- c(
+    "reticulate::register_class_filter(function(classes)",
+    "  unique(c(sub('^tf_keras\\\\.src\\\\.', 'keras.', classes), classes)))"
+  )
+  saved <- run_rscript(c(
+    filter, save_lines,
+    "s <- inversetimedecay::learning_rate_schedule_inverse_time_decay(",
+    "  0.1, 2, 0.5, staircase = TRUE)",
+    "model <- keras$Sequential(list(keras$Input(shape = list(4L)), keras$layers$Dense(3L)))",
+    "model$compile(optimizer = keras$optimizers$SGD(learning_rate = s),",
+    "              loss = 'sparse_categorical_crossentropy')",
+    "history <- model$fit(as.matrix(iris[, 1:4]), array(as.integer(iris$Species) - 1L),",
+    "                     epochs = 2L, batch_size = 50L, verbose = 0L)",
+    sprintf("save(model, '%s')", path),
+    "cat('saved', sep = '\\n')"
+  ), env = "TF_USE_LEGACY_KERAS=1", stderr = FALSE)
+  expect_identical(saved, "saved")
+  run_rscript(c(
+    filter, "library(inversetimedecay)", load_lines,
+    sprintf("model <- load(%s)", shQuote(path, "sh")),
+    "schedule <- model$optimizer$`_learning_rate`",
+    "step <- model$optimizer$iterations$numpy()",
+    "config <- schedule$get_config()",
+    "cat(class(schedule)[1], as.numeric(step), config$decay_steps, config$staircase,",
+    "    sprintf('%.17g', as.numeric(schedule(step)$numpy())), sep = '\\n')"
+  ), env = "TF_USE_LEGACY_KERAS=1", stderr = FALSE)
+}
+
+expect_restored_at_step_6 <- function(out) {
+  expect_identical(out[1], "inverse_time_decay.schedule.InverseTimeDecay")
+  expect_identical(as.numeric(out[2]), 6)
+  expect_identical(out[3:4], c("2", "TRUE"))
+  expect_identical(as.numeric(out[5]), staircase_rate_at_6())
+}
+
+test_that("an HDF5 model saved through tensorflow.keras on tf_keras loads back in a fresh R", {
+  out <- hdf5_round_trip(
+    c("keras <- reticulate::import('tensorflow')$keras",
+      "save <- function(model, path) keras$models$save_model(model, path)"),
+    c("keras <- reticulate::import('tensorflow')$keras",
+      "load <- function(path) keras$models$load_model(path)")
+  )
+  expect_restored_at_step_6(out)
+})
+
+test_that("keras 2.15: save_model_hdf5() and load_model_hdf5() in a fresh R keep the schedule", {
+  skip_if_not_installed("keras")
+  out <- hdf5_round_trip(
+    c("library(keras)", "save <- function(model, path) save_model_hdf5(model, path)"),
+    c("library(keras)", "load <- function(path) load_model_hdf5(path)")
+  )
+  expect_restored_at_step_6(out)
+})

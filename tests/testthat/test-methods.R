@@ -39,28 +39,71 @@ test_that("fields are available with $", {
   expect_identical(s$dtype, "float32")
 })
 
-test_that("an unknown field is an R error listing the fields, and starts no Python", {
+test_that("fields answer in R and start no Python", {
   skip_if_not_installed("callr")
   result <- callr::r(function() {
     library(inversetimedecay)
     s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
-    condition <- tryCatch(s$decay_step, error = identity)
-    list(class = class(condition), message = conditionMessage(condition),
-         names = names(s), dtype = s$dtype, bracket = s[["decay_rate"]],
+    list(names = names(s), dtype = s$dtype, bracket = s[["decay_rate"]], name = s$name,
          reticulate = isNamespaceLoaded("reticulate"))
   })
-  expect_identical(result$class[[1]], "inversetimedecay_field_error")
-  expect_match(result$message, "no field `decay_step`", fixed = TRUE)
-  fields <- c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")
-  for (field in fields) {
-    expect_match(result$message, paste0("`", field, "`"), fixed = TRUE)
-  }
-  expect_match(result$message, "keras_schedule()", fixed = TRUE)
   expect_identical(result$names, c("initial_learning_rate", "decay_steps", "decay_rate",
                                    "staircase", "name", "dtype"))
   expect_identical(result$dtype, "float32")
   expect_identical(result$bracket, 0.5)
+  expect_identical(result$name, "InverseTimeDecay")
   expect_false(result$reticulate)
+})
+
+test_that("a name that is neither a field nor a Keras attribute is an R error listing the fields", {
+  skip_if_no_keras()
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
+  condition <- tryCatch(s$decay_step, error = identity)
+  expect_identical(class(condition)[[1]], "inversetimedecay_field_error")
+  message <- conditionMessage(condition)
+  expect_match(message, "no field `decay_step`", fixed = TRUE)
+  fields <- c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")
+  for (field in fields) {
+    expect_match(message, paste0("`", field, "`"), fixed = TRUE)
+  }
+  expect_match(message, "keras_schedule(x), which has no attribute `decay_step` either.",
+               fixed = TRUE)
+  expect_identical(conditionCall(condition), quote(s$decay_step))
+})
+
+# keras3 1.5.1's get_config() and from_config() (R/layer-methods.R), as
+# written there: `object$get_config()`, `` object$`__class__` ``, then the
+# class's from_config().
+test_that("keras3's get_config()/from_config() contract clones the schedule", {
+  skip_if_no_keras()
+  s <- learning_rate_schedule_inverse_time_decay(0.5, 3L, 0.5, staircase = TRUE, name = "stairs")
+  config <- s$get_config()
+  attr(config, "__class__") <- s$`__class__`
+  expect_identical(config[c("initial_learning_rate", "decay_steps", "decay_rate",
+                            "staircase", "name", "dtype")],
+                   list(initial_learning_rate = 0.5, decay_steps = 3L, decay_rate = 0.5,
+                        staircase = TRUE, name = "stairs", dtype = NULL))
+  class <- attr(config, "__class__", TRUE)
+  clone <- do.call(class$from_config, list(config))
+  expect_s3_class(clone, "inverse_time_decay.schedule.InverseTimeDecay")
+  steps <- c(0, 2, 3, 5, 6, 1000)
+  expect_identical(
+    as.numeric(clone$numpy_values(reticulate::np_array(steps))),
+    as_float32(formula_rate(0.5, 3, 0.5, steps, staircase = TRUE))
+  )
+  # Other attributes of the Keras schedule answer too; fields stay R's.
+  rate <- s$`__call__`(4L)$numpy()
+  expect_identical(as.numeric(rate), as_float32(formula_rate(0.5, 3, 0.5, 4, TRUE)))
+  expect_identical(s$name, "stairs")
+})
+
+test_that("keras 2.15's get_config() needs a Python object: the help page gives the route", {
+  # keras 2.15's get_config() calls reticulate::py_get_attr(object, "get_config"),
+  # which takes only a Python object, never an R function.
+  rd <- tools::Rd_db("inversetimedecay")[["learning_rate_schedule_inverse_time_decay.Rd"]]
+  text <- paste(capture.output(tools::Rd2txt(rd, options = list(underline_titles = FALSE))),
+                collapse = " ")
+  expect_match(gsub("\\s+", " ", text), "get_config(keras_schedule(s))", fixed = TRUE)
 })
 
 test_that("format shows 15 significant digits of the numbers and 7 of the rates", {

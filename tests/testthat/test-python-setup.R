@@ -83,12 +83,18 @@ test_that("a Python without Keras gets an error naming install_inverse_time_deca
     "library(inversetimedecay)",
     "s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)",
     "e <- tryCatch(keras_schedule(s), error = function(e) e)",
+    "cat(class(e)[1], conditionMessage(e), sep = '\\n')",
+    "e <- tryCatch(s$get_config, error = function(e) e)",
     "cat(class(e)[1], conditionMessage(e), sep = '\\n')"
   ), env = paste0("RETICULATE_PYTHON=", bare_python))
   expect_identical(out[1], "inversetimedecay_keras_missing")
   expect_match(out[2], "Keras is not installed in the Python that reticulate uses", fixed = TRUE)
   expect_match(out[2], bare_python, fixed = TRUE)
   expect_match(out[2], "install_inverse_time_decay()", fixed = TRUE)
+  # Other names than the fields are the Keras schedule's: the error says why there is none.
+  expect_identical(out[3], "inversetimedecay_field_error")
+  expect_match(out[4], "no field `get_config`", fixed = TRUE)
+  expect_match(out[4], "which could not be made: Keras is not installed", fixed = TRUE)
 })
 
 test_that("reticulate 1.41 lists the declared requirements, and RETICULATE_PYTHON still wins", {
