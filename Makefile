@@ -20,7 +20,7 @@ MODERN := $(CURDIR)/.modern
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
 	r-cran-roxygen2 r-cran-callr r-cran-processx r-cran-png r-cran-pkgbuild \
-	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium
+	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium r-cran-bit64
 
 # `R CMD check --as-cran` lines this machine causes, and only those; any other
 # NOTE, WARNING or ERROR fails `make check` (lanes/check.sh). One extended

@@ -53,12 +53,14 @@
 #' # The R object
 #' The schedule is an R function of the step, `schedule(step)`:
 #'
-#' * **R numbers** (an integer or double vector of any length) give a plain
-#'   numeric vector of rates, computed in R (in C) without starting Python,
-#'   with the same float64 operations as the Python class and rounded once
-#'   to the schedule's dtype, so the two agree to the bit. `NA` and `NaN`
-#'   steps give `NA`; a negative or infinite step, or one that is not a
-#'   number (a string, a logical, a factor), is an error naming `step`.
+#' * **R numbers** (an integer or double vector of any length, or a bit64
+#'   `integer64` of at most 2^53 in absolute value) give a plain numeric
+#'   vector of rates, computed in R (in C) without starting Python, with the
+#'   same float64 operations as the Python class and rounded once to the
+#'   schedule's dtype, so the two agree to the bit. `NA` and `NaN` steps,
+#'   and a logical `NA`, give `NA`; a negative or infinite step, or one that
+#'   is not a number (a string, `TRUE`, a factor, a date, time or
+#'   duration), is an error naming `step`, whatever the dtype.
 #' * **Python steps** (a TensorFlow tensor or variable such as
 #'   `model$optimizer$iterations`, a Keras variable, a numpy value) go to the
 #'   Keras schedule, and what it returns, a tensor of the schedule's dtype,
@@ -67,12 +69,20 @@
 #'
 #' Its fields answer in R, without Python: `schedule$initial_learning_rate`,
 #' `$decay_steps`, `$decay_rate`, `$staircase`, `$name` and `$dtype`
-#' (`names(schedule)` lists them). Any other name is an attribute of the
+#' (`names(schedule)` lists them). They are read-only: `schedule$decay_rate <-
+#' 2` is an error, since a schedule is a value that Keras may already hold;
+#' build a changed copy with this function. Any other name is an attribute of the
 #' Keras schedule, as it is on Keras's own schedules: `schedule$get_config()`,
 #' `` schedule$`__class__` ``, so keras3's `get_config(s)` and
 #' `from_config(get_config(s))` work. A name that is neither is an error that
 #' lists the fields. The schedule prints, plots ([plot()]) and converts to a
-#' data frame ([as.data.frame()]).
+#' data frame ([as.data.frame()]), and `summary()` says where it halves.
+#'
+#' The schedule is its fields: the Python schedule made from it is kept as a
+#' cache and made again whenever it is missing, so a schedule saved with
+#' `saveRDS()` or `save()`, or sent to another R process (callr, parallel),
+#' computes, prints and trains there as it did. `all.equal()` compares
+#' fields.
 #'
 #' Handed to Keras, through any optimizer's `learning_rate` or
 #' [reticulate::r_to_py()], it becomes a real Keras `LearningRateSchedule`,
@@ -99,9 +109,11 @@
 #' The rates' dtype follows the Python class's rule: a `dtype` passed through
 #' `...` (`"float16"`, `"bfloat16"`, `"float32"` or `"float64"`), else the
 #' dtype of a float tensor `initial_learning_rate`, else Keras's
-#' `floatx()`: float32 unless set otherwise (R reads it once Python runs
-#' Keras, and assumes float32 before). A fixed dtype is kept by the
-#' schedule's config, so it survives saving and loading a model.
+#' `floatx()`: float32 unless set otherwise. R reads `floatx()` when it
+#' first hands a schedule to Keras and is told of every later
+#' `keras.config.set_floatx()`, so computing rates in R never asks Python;
+#' before that, Keras's default, float32, applies. A fixed dtype is kept by
+#' the schedule's config, so it survives saving and loading a model.
 #'
 #' # Errors
 #' Bad arguments are signalled in R before Python is touched, as conditions
@@ -180,14 +192,15 @@ learning_rate_schedule_inverse_time_decay <- function(
     staircase = FALSE,
     ...,
     name = NULL) {
+  call <- sys.call()
   for (arg in c("initial_learning_rate", "decay_steps", "decay_rate")) {
     if (eval(call("missing", as.name(arg)))) {
-      stop(argument_error(arg, "is missing, with no default", call = sys.call()))
+      stop(argument_error(arg, "is missing, with no default", call = call))
     }
   }
-  dots <- check_dots(list(...))
-  staircase <- check_flag(staircase, "staircase")
-  name <- check_name(name)
+  dots <- check_dots(list(...), call)
+  staircase <- check_flag(staircase, "staircase", call)
+  name <- check_name(name, call)
   numbers <- list(
     initial_learning_rate = initial_learning_rate,
     decay_steps = decay_steps,
@@ -198,36 +211,50 @@ learning_rate_schedule_inverse_time_decay <- function(
   if (any(is_python) || length(dots)) {
     # Python must see these now, so that any error comes from this call and
     # not from the first training step; the R fields are then Python's.
-    args <- c(numbers, list(staircase = staircase), if (!is.null(name)) list(name = name), dots)
-    python <- with_python_errors(
-      python_schedule(args),
-      call = sys.call()
+    numbers[!is_python] <- Map(
+      function(value, arg) as_r_number(value, arg, "must be a real number", call),
+      numbers[!is_python], names(numbers)[!is_python]
     )
+    args <- c(numbers, list(staircase = staircase), if (!is.null(name)) list(name = name), dots)
+    python <- with_python_errors(python_schedule(args), call = call)
     return(new_schedule(python_params(python), python))
   }
   params <- list(
     initial_learning_rate = check_number(
-      initial_learning_rate, "initial_learning_rate", minimum = 0
+      initial_learning_rate, "initial_learning_rate", minimum = 0, call = call
     ),
     decay_steps = check_number(
-      decay_steps, "decay_steps", minimum = 0, strict = TRUE, keep_integer = TRUE
+      decay_steps, "decay_steps", minimum = 0, call = call, strict = TRUE, keep_integer = TRUE
     ),
-    decay_rate = check_number(decay_rate, "decay_rate", minimum = 0),
+    decay_rate = check_number(decay_rate, "decay_rate", minimum = 0, call = call),
     staircase = staircase,
     name = name %||% "InverseTimeDecay",
     dtype = NULL
   )
-  check_representable(params$initial_learning_rate, schedule_dtype(params))
+  check_representable(params$initial_learning_rate, schedule_dtype(params), call)
   new_schedule(params)
 }
 
-# The schedule: an R function of the step whose environment holds `params`
-# (built once, never patched) and, once made, the Python schedule.
+# The schedule: an R function of the step whose environment holds `params`,
+# plain R values built once and never changed, and `cache`, where the Python
+# schedule is kept once made. The fields are the object: the cache is
+# rebuilt from them whenever it is empty or its pointer died with the
+# session that made it (after saveRDS(), save.image(), serialize(), callr).
 new_schedule <- function(params, python = NULL) {
-  schedule <- function(step) schedule_rates(schedule, step)
+  force(params)
+  cache <- new.env(parent = emptyenv())
+  cache$python <- python
+  rm(python)
+  schedule <- function(step) {
+    call <- sys.call()
+    schedule_rates(schedule, step, call)
+  }
   class(schedule) <- c("inversetimedecay_schedule", "function")
   schedule
 }
+
+# The one accessor of a schedule's fields.
+schedule_params <- function(x) environment(x)$params
 
 # The keyword arguments of the Python class, derived from the R fields;
 # `dtype` only where it was fixed, so that Python follows floatx otherwise.
@@ -251,58 +278,51 @@ python_params <- function(python) {
   )
 }
 
-# The dtype of the rates: a fixed one, or else Keras's floatx() when Python
-# runs Keras already, as the Python class does, and float32 (Keras's
-# default) where Python has not started: asking would start it.
+# The dtype of the rates: a fixed one, or else Keras's floatx(), as the
+# Python class does. R reads floatx() when it first imports the Python
+# module and is told of every later keras.config.set_floatx() (see
+# python_module()), so no call asks Python; before Python runs Keras, it is
+# Keras's default, float32.
 schedule_dtype <- function(params) {
-  if (!is.null(params$dtype)) {
-    return(params$dtype)
-  }
-  if (is.null(.python$module)) {
-    return("float32")
-  }
-  .python$module$`_backend`$floatx()
+  params$dtype %||% .python$floatx %||% "float32"
 }
 
 # The rates at `step`. R numbers: computed in C (src/schedule.c) with the
 # same float64 operations as the Python class, then rounded once to float32
 # where that is the schedule's dtype; so R and Python agree to the bit.
 # Python steps (tensors, variables, numpy values) go to the Keras schedule,
-# and what it returns (a tensor) comes back as it is.
-schedule_rates <- function(schedule, step) {
-  call <- sys.call(-1L)  # the user's `s(step)`, which errors name
+# and what it returns (a tensor) comes back as it is. `call` is the user's
+# `s(step)`, which errors name.
+schedule_rates <- function(schedule, step, call) {
   if (inherits(step, "python.builtin.object")) {
-    python <- keras_schedule(schedule)
+    python <- keras_schedule(schedule, call = call)
     return(with_python_errors(python(step), call = call))
   }
-  if (!is.numeric(step) || is.factor(step)) {
-    abort_argument("step", "must be an integer or floating-point number, array or tensor", step)
-  }
-  params <- environment(schedule)$params
+  step <- check_steps(step, call)
+  params <- schedule_params(schedule)
   dtype <- schedule_dtype(params)
-  if (!is.integer(step)) step <- as.double(step)
   if (!dtype %in% c("float32", "float64")) {
-    return(with_python_errors(half_precision_rates(schedule, step), call = call))
+    return(half_precision_rates(schedule, step, call))
   }
-  values <- .Call(
+  .Call(
     inversetimedecay_values, step, params$initial_learning_rate,
     as.double(params$decay_steps), params$decay_rate, params$staircase,
     dtype == "float32"
   )
-  if (length(values) == 1L && !is.na(values) && values < 0) {
-    abort_bad_step(step[[-values]], call = call)  # the C code stopped at this step
+}
+
+# float16 and bfloat16 have no R type: Python rounds the steps that are not
+# NA (checked already, in R), and float64 crosses back.
+half_precision_rates <- function(schedule, step, call) {
+  values <- rep(NA_real_, length(step))
+  known <- !is.na(step)
+  if (any(known)) {
+    as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
+    python <- keras_schedule(schedule, call = call)
+    values[known] <- with_python_errors(
+      as.vector(as_float64(python, reticulate::np_array(step[known]))),
+      call = call
+    )
   }
   values
-}
-
-# float16 and bfloat16 have no R type: Python checks and rounds, float64
-# crosses.
-half_precision_rates <- function(schedule, step) {
-  as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
-  as.vector(as_float64(keras_schedule(schedule), reticulate::np_array(step)))
-}
-
-abort_bad_step <- function(value, call) {
-  problem <- if (is.finite(value)) "must be >= 0" else "must be finite"
-  stop(argument_error("step", problem, value, call = call))
 }

@@ -16,13 +16,18 @@ python_path <- function() {
 python_module <- function() {
   if (is.null(.python$module)) {
     check_embedding()
-    .python$module <- tryCatch(
+    module <- tryCatch(
       reticulate::import_from_path("inverse_time_decay", path = python_path()),
       error = function(e) {
         if (!keras_available()) stop(keras_missing_error())
         stop(e)
       }
     )
+    # R numbers follow floatx() without asking Python at each call: read
+    # now, then Keras's set_floatx() tells R of every change.
+    .python$floatx <- module$`_backend`$floatx()
+    module$`_backend`$watch_floatx(function(dtype) .python$floatx <- dtype)
+    .python$module <- module
   }
   .python$module
 }

@@ -17,16 +17,20 @@
 #' @export
 keras_schedule <- function(x, call = sys.call()) {
   if (!inherits(x, "inversetimedecay_schedule")) {
-    abort_argument("x", "must be a schedule made by learning_rate_schedule_inverse_time_decay()", x)
+    abort_argument(
+      "x", "must be a schedule made by learning_rate_schedule_inverse_time_decay()", x, call
+    )
   }
-  env <- environment(x)
-  if (is.null(env$python)) {
-    env$python <- with_python_errors(
-      python_schedule(python_arguments(env$params)),
+  cache <- environment(x)$cache
+  # A pointer from another session (the schedule was saved and read back)
+  # is null: the Python schedule is made again from the fields.
+  if (is.null(cache$python) || reticulate::py_is_null_xptr(cache$python)) {
+    cache$python <- with_python_errors(
+      python_schedule(python_arguments(schedule_params(x))),
       call = call
     )
   }
-  env$python
+  cache$python
 }
 
 #' @exportS3Method reticulate::r_to_py
@@ -40,7 +44,7 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
 # `object$get_config()` and `` object$`__class__` ``.
 #' @export
 `$.inversetimedecay_schedule` <- function(x, name) {
-  params <- environment(x)$params
+  params <- schedule_params(x)
   if (identical(name, "dtype")) {
     return(schedule_dtype(params))
   }
@@ -69,12 +73,39 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
 
 #' @export
 names.inversetimedecay_schedule <- function(x) {
-  names(environment(x)$params)
+  names(schedule_params(x))
+}
+
+# Fields are read-only: a schedule is a value, and Keras may hold the Python
+# schedule made from it.
+#' @export
+`$<-.inversetimedecay_schedule` <- function(x, name, value) {
+  stop(package_error("inversetimedecay_field_error", sprintf(paste(
+    "The fields of a schedule are read-only, so `%s` cannot be set.",
+    "Make a changed copy with learning_rate_schedule_inverse_time_decay(), giving",
+    "the new %s and the other fields, such as schedule$decay_steps."
+  ), name, name), call = sys.call(-1L)))
+}
+
+#' @export
+`[[<-.inversetimedecay_schedule` <- `$<-.inversetimedecay_schedule`
+
+# Two schedules are equal when their fields are: the Python schedule kept
+# with one is a cache, not part of its value.
+#' @method all.equal inversetimedecay_schedule
+#' @export
+all.equal.inversetimedecay_schedule <- function(target, current, ...) {
+  if (!inherits(current, "inversetimedecay_schedule")) {
+    return("`current` is not a schedule made by learning_rate_schedule_inverse_time_decay()")
+  }
+  all.equal(schedule_params(target), schedule_params(current), ...)
 }
 
 #' @export
 format.inversetimedecay_schedule <- function(x, steps = 0:4, ...) {
-  params <- environment(x)$params
+  params <- schedule_params(x)
+  # Explicit digits throughout: 15 for the fields, 7 for the rates, whatever
+  # options(digits) says (22 would show the binary expansion of a float32).
   number <- function(v) format(v, digits = 15L)
   step_text <- if (params$staircase) {
     sprintf("floor(step / %s)", number(params$decay_steps))
@@ -89,14 +120,14 @@ format.inversetimedecay_schedule <- function(x, steps = 0:4, ...) {
       number(params$initial_learning_rate), number(params$decay_rate), step_text
     ),
     sprintf(
-      "  mode: %s   name: \"%s\"   dtype: %s",
-      if (params$staircase) "staircase" else "continuous", params$name,
+      "  mode: %s   name: %s   dtype: %s",
+      if (params$staircase) "staircase" else "continuous", encodeString(params$name, quote = "\""),
       x$dtype
     ),
     sprintf(
       "  step %s: %s",
-      paste(format(steps), collapse = ", "),
-      paste(format(signif(values, 7L)), collapse = ", ")
+      paste(format(steps, digits = 15L), collapse = ", "),
+      paste(format(values, digits = 7L), collapse = ", ")
     )
   )
 }
@@ -129,7 +160,10 @@ print.inversetimedecay_schedule <- function(x, ...) {
 plot.inversetimedecay_schedule <- function(
     x, steps = 0:100, xlab = "step", ylab = "learning rate",
     main = NULL, type = NULL, ...) {
-  params <- environment(x)$params
+  params <- schedule_params(x)
+  if (!length(steps)) {
+    abort_argument("steps", "must hold at least one step to plot", steps, sys.call())
+  }
   curve <- as.data.frame(x, steps = steps)
   main <- main %||% sprintf(
     "%s: %s / (1 + %s * %s)", params$name,
@@ -153,4 +187,56 @@ plot.inversetimedecay_schedule <- function(
 as.data.frame.inversetimedecay_schedule <- function(
     x, row.names = NULL, optional = FALSE, ..., steps = 0:100) {
   data.frame(step = steps, learning_rate = x(steps))
+}
+
+#' Summarise a schedule
+#'
+#' The fields of the schedule, the step at which the rate has halved, and the
+#' rates over `steps`.
+#'
+#' @param object A schedule made by [learning_rate_schedule_inverse_time_decay()].
+#' @param steps The optimizer steps to summarise the rates over.
+#' @param ... Unused; there for the generic.
+#' @returns An object of class `summary.inversetimedecay_schedule`: a list
+#'   with the fields, `halved_at` (the step from which the rate is at most
+#'   half the initial rate, by the formula; `Inf` when `decay_rate` is 0),
+#'   `steps` and `rates` (the first and last step, the smallest and largest
+#'   rate over `steps`), which prints.
+#' @family inverse time decay schedule
+#' @examples
+#' summary(learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE))
+#' @export
+summary.inversetimedecay_schedule <- function(object, steps = 0:1000, ...) {
+  params <- schedule_params(object)
+  halved_at <- if (params$decay_rate == 0) {
+    Inf
+  } else {
+    # decay_rate * p = 1, with p = step / decay_steps, or floor() of it.
+    periods <- 1 / params$decay_rate
+    if (params$staircase) ceiling(periods) * params$decay_steps else periods * params$decay_steps
+  }
+  rates <- object(steps)
+  params$dtype <- object$dtype  # the dtype in force, not only a fixed one
+  structure(
+    c(params, list(
+      halved_at = halved_at, steps = range(steps), rates = range(rates, na.rm = TRUE)
+    )),
+    class = "summary.inversetimedecay_schedule"
+  )
+}
+
+#' @export
+print.summary.inversetimedecay_schedule <- function(x, ...) {
+  writeLines(c(
+    sprintf("InverseTimeDecay schedule %s (%s, %s)", encodeString(x$name, quote = "\""),
+            if (x$staircase) "staircase" else "continuous", x$dtype),
+    sprintf("  initial_learning_rate %s, decay_steps %s, decay_rate %s",
+            format(x$initial_learning_rate, digits = 15L), format(x$decay_steps, digits = 15L),
+            format(x$decay_rate, digits = 15L)),
+    sprintf("  the rate has halved by step %s", format(x$halved_at, digits = 15L)),
+    sprintf("  steps %s to %s: rates from %s down to %s",
+            format(x$steps[[1L]], digits = 15L), format(x$steps[[2L]], digits = 15L),
+            format(x$rates[[2L]], digits = 7L), format(x$rates[[1L]], digits = 7L))
+  ))
+  invisible(x)
 }

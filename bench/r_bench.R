@@ -33,11 +33,22 @@ row <- function(figure, values, unit) {
 }
 
 ours <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
+n <- as.integer(1e6 * scale)
+steps <- 0:(n - 1L)
+one_loops <- as.integer(20000 * scale) + 1L
+curve_loops <- if (smoke) 1L else 5L
+
+# This package before Python starts, then (below) in the same process once
+# Keras runs in it: R numbers must not ask Python per call. Python cannot be
+# stopped again, so the two are measured one after the other, not
+# interleaved.
+stopifnot(!isNamespaceLoaded("reticulate"))
+before_one <- side_by_side(list(function() ours(5L)), loops = one_loops)
+before_curve <- side_by_side(list(function() ours(steps)), loops = curve_loops)
+
 keras <- reticulate::import("keras")
 np <- reticulate::import("numpy", convert = FALSE)
 builtin <- keras$optimizers$schedules$InverseTimeDecay(0.1, 1, 0.5)
-n <- as.integer(1e6 * scale)
-steps <- 0:(n - 1L)
 
 stopifnot(identical(
   ours(0:10),
@@ -48,8 +59,9 @@ curve <- side_by_side(list(
   function() ours(steps),
   function() as.numeric(builtin(np$arange(n))$numpy()),
   function() 0.1 / (1 + 0.5 * steps / 1)
-), loops = if (smoke) 1L else 5L)
+), loops = curve_loops)
 row("r_curve_1e6", curve * 1e3, "ms")
+row("r_curve_1e6_keras", c(curve[1:2], before_curve) * 1e3, "ms")
 
 one <- side_by_side(list(
   function() ours(5L),
@@ -57,6 +69,7 @@ one <- side_by_side(list(
   function() 0.1 / (1 + 0.5 * 5L / 1)
 ), loops = as.integer(c(20000, 1000, 200000) * scale) + 1L)
 row("r_one_step", one * 1e6, "us")
+row("r_one_step_keras", c(one[1:2], before_one) * 1e6, "us")
 
 # Fresh R processes: library() alone, and a session to its first printed
 # curve. The keras route's session imports Keras (and TensorFlow) first.

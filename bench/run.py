@@ -72,6 +72,18 @@ FIGURES = {
         "≤ 50 µs",
         lambda ours, r: ours <= 50,
     ),
+    "r_curve_1e6_keras": (
+        "R: 1e6-step curve, Keras running, vs before Python (ms)",
+        "ours/floor",
+        "≤ 1.2× before Python",
+        lambda ours, r: r <= 1.2,
+    ),
+    "r_one_step_keras": (
+        "R: one step, Keras running, vs before Python (µs)",
+        "ours/floor",
+        "≤ 1.5× before Python",
+        lambda ours, r: r <= 1.5,
+    ),
     "r_library": (
         "R: library(inversetimedecay), fresh R (s)",
         "builtin/ours",

@@ -48,7 +48,7 @@ fi
 
 # What R CMD check needs for the vignette, added to a root built before it
 # was needed; the stamp holds the list installed.
-extras="r-cran-knitr r-cran-rmarkdown pandoc qpdf"
+extras="r-cran-knitr r-cran-rmarkdown pandoc qpdf r-cran-bit64"
 if [ "$(cat "$dir/extras.done" 2>/dev/null)" != "$extras" ]; then
   echo ">> $extras into the root"
   "$here/in-root.sh" "$root" bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive \

@@ -1,7 +1,8 @@
 /* The schedule's rates over a vector of steps, for the R package.
  *
  * The same float64 operations, in the same order, as the Python class's
- * numpy path (inverse_time_decay/schedule.py: _values, _floor_quotient),
+ * numpy path (inverse_time_decay/schedule.py: InverseTimeDecay._rates and
+ * _floor_quotient),
  * then one rounding to float32 where that is the schedule's dtype: so R and
  * Python agree to the bit. No multiply may be fused with an add into one
  * multiply-add here, which would round differently: contraction is
@@ -45,13 +46,12 @@ NO_CONTRACTION static inline double rate(double p, double initial_learning_rate,
   return initial_learning_rate / denominator;
 }
 
-/* The rates at `step` (an integer or double vector). NA and NaN steps give
- * NA. A step that is neither NA nor a finite number >= 0 stops the loop:
- * the result is then the negated 1-based index of that step, a length-one
- * vector no rate can be, for the R side to raise a classed error with.
- * Checking inside the loop saves a pass over the steps. The R side has
- * checked that initial_learning_rate fits a float, so no rate overflows the
- * cast to float (which would be undefined behaviour). */
+/* The rates at `step` (an integer or double vector): the Python class's
+ * InverseTimeDecay._rates (schedule.py) for one step at a time. NA and NaN
+ * steps give NA. The R side has checked every other step (finite, >= 0;
+ * R/validation.R, check_steps) and that initial_learning_rate fits a float,
+ * so no rate overflows the cast to float (which would be undefined
+ * behaviour). */
 NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rate_,
                              SEXP decay_steps_, SEXP decay_rate_,
                              SEXP staircase_, SEXP float32_) {
@@ -72,12 +72,10 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
   const int *si = is_integer ? INTEGER(step) : NULL;
   const double *sd = is_integer ? NULL : REAL(step);
 
-  R_xlen_t bad = 0; /* the 1-based index of a bad step, once one is met */
   for (R_xlen_t i = 0; i < n; i++) {
     double p;
     if (is_integer) {
       if (si[i] == NA_INTEGER) { o[i] = NA_REAL; continue; }
-      if (si[i] < 0) { bad = i + 1; break; }
       if (decay_rate == 0.0) {
         p = 0.0;
       } else if (staircase && whole_decay_steps) {
@@ -89,7 +87,6 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
       }
     } else {
       if (ISNAN(sd[i])) { o[i] = NA_REAL; continue; }  /* NA and NaN give NA */
-      if (sd[i] < 0 || !R_FINITE(sd[i])) { bad = i + 1; break; }
       if (decay_rate == 0.0) {
         p = 0.0;  /* step / decay_steps may overflow, and inf * 0 is NaN */
       } else {
@@ -100,7 +97,7 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
     o[i] = float32 ? (double) (float) value : value;
   }
   UNPROTECT(1);
-  return bad ? ScalarReal(-(double) bad) : out;
+  return out;
 }
 
 static const R_CallMethodDef call_methods[] = {

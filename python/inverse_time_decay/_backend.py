@@ -78,6 +78,33 @@ def floatx() -> str:
     return keras.backend.floatx()
 
 
+_floatx_watchers: list[Any] = []
+
+
+def watch_floatx(callback: Any) -> None:
+    """Calls `callback(dtype)` after every change of Keras's floatx.
+
+    For the R package, which computes rates in R and must follow floatx()
+    without asking Python at every call. Keras's `set_floatx` is replaced,
+    once, by a wrapper in every loaded module that holds it
+    (`keras.config`, `keras.backend` and the private modules that define
+    it), and modules imported later take the wrapper from those.
+    """
+    if not _floatx_watchers:
+        setter = keras.backend.set_floatx
+
+        def set_floatx(value: Any) -> None:
+            setter(value)
+            for watcher in _floatx_watchers:
+                watcher(floatx())
+
+        set_floatx.__doc__ = setter.__doc__
+        for module in list(sys.modules.values()):
+            if getattr(module, "set_floatx", None) is setter:
+                setattr(module, "set_floatx", set_floatx)  # noqa: B010
+    _floatx_watchers.append(callback)
+
+
 def float64_available() -> bool:
     """False where the backend silently narrows float64 (JAX without x64)."""
     if BACKEND != "jax":

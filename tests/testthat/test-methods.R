@@ -144,3 +144,60 @@ test_that("an unknown field's error is raised from the user's own call", {
     conditionCall(tryCatch(s[["rate"]], error = identity)), quote(s[["rate"]])
   )
 })
+
+test_that("fields are read-only, with an error that says how to make a changed copy", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)
+  condition <- tryCatch(s$decay_rate <- 2, error = identity)
+  expect_s3_class(condition, "inversetimedecay_field_error")
+  expect_match(conditionMessage(condition), "read-only, so `decay_rate` cannot be set",
+               fixed = TRUE)
+  expect_match(conditionMessage(condition), "learning_rate_schedule_inverse_time_decay()",
+               fixed = TRUE)
+  expect_error(s[["name"]] <- "x", class = "inversetimedecay_field_error")
+  expect_identical(s$decay_rate, 0.5)
+})
+
+test_that("summary() gives the fields, where the rate halves and the range of rates", {
+  continuous <- summary(learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5))
+  expect_s3_class(continuous, "summary.inversetimedecay_schedule")
+  expect_identical(continuous$halved_at, 20)  # where half of step / 10 reaches one
+  expect_identical(continuous$rates, as_float32(formula_rate(0.1, 10, 0.5, c(1000, 0))))
+  stairs <- summary(learning_rate_schedule_inverse_time_decay(0.1, 10, 0.3, staircase = TRUE),
+                    steps = 0:50)
+  expect_identical(stairs$halved_at, 40)  # four whole periods: 0.3 times 4 reaches one
+  expect_identical(stairs$steps, c(0L, 50L))
+  expect_identical(summary(learning_rate_schedule_inverse_time_decay(0.1, 10, 0))$halved_at, Inf)
+  expect_identical(capture.output(print(stairs)), c(
+    "InverseTimeDecay schedule \"InverseTimeDecay\" (staircase, float32)",
+    "  initial_learning_rate 0.1, decay_steps 10, decay_rate 0.3",
+    "  the rate has halved by step 40",
+    "  steps 0 to 50: rates from 0.1 down to 0.04"
+  ))
+})
+
+test_that("print shows the rate's digits under any digits option, and escapes the name", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5, name = "a \"b\"\nc")
+  shown <- withr::with_options(list(digits = 22), format(s))
+  expect_identical(shown[[3L]], "  mode: continuous   name: \"a \\\"b\\\"\\nc\"   dtype: float32")
+  expect_identical(shown[[4L]], paste0(
+    "  step 0, 1, 2, 3, 4: 0.10000000, 0.06666667, 0.05000000, 0.04000000, 0.03333334"
+  ))
+  expect_identical(withr::with_options(list(digits = 22), format(s)), format(s))
+})
+
+test_that("plotting no steps is an error naming `steps`", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
+  condition <- tryCatch(plot(s, steps = numeric(0)), error = identity, warning = identity)
+  expect_s3_class(condition, "inversetimedecay_argument_error")
+  expect_identical(condition$argument, "steps")
+})
+
+test_that("errors name the exported function the user called, wherever it is called from", {
+  g <- function() keras_schedule(1)
+  condition <- tryCatch(g(), error = identity)
+  expect_s3_class(condition, "inversetimedecay_argument_error")
+  expect_identical(conditionCall(condition), quote(keras_schedule(1)))
+  h <- function() learning_rate_schedule_inverse_time_decay(0.1, 0, 0.5)
+  expect_identical(conditionCall(tryCatch(h(), error = identity)),
+                   quote(learning_rate_schedule_inverse_time_decay(0.1, 0, 0.5)))
+})

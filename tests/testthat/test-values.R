@@ -60,11 +60,13 @@ test_that("a bad step is named by its value wherever it is, in an error from the
   check(quote(s(c(0, 3, Inf))), "Inf")
   skip_if_no_keras()
   np <- reticulate::import("numpy", convert = FALSE)
-  # Python's check, through with_python_errors(): a numpy step, and any step
-  # of a half-precision schedule.
+  # Python's check, through with_python_errors(): a numpy step.
   check(quote(s(np$array(-1L))), "-1", class = "inversetimedecay_python_ValueError")
+  # R numbers are checked in R, whatever the dtype: a half-precision
+  # schedule's errors are a float32 one's.
   half <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, dtype = "float16")
-  check(quote(half(c(1, -1))), "-1.0", class = "inversetimedecay_python_ValueError")
+  check(quote(half(c(1, -1))), "-1")
+  check(quote(half(c(1, Inf))), "Inf")
 })
 
 test_that("the C code leaves R's protection stack balanced, on every return", {
@@ -107,4 +109,94 @@ test_that("staircase floors exactly next to boundaries with a fractional decay_s
   expect_identical(s(3), as_float32(1 / 3000))
   expect_identical(s(3L), as_float32(1 / 3000))
   expect_identical(s(c(2.5, 4.5)), as_float32(1 / (1 + c(2499, 4499))))
+})
+
+test_that("bit64 integer64 numbers give the values of the same doubles, and beyond 2^53 an error", {
+  skip_if_not_installed("bit64")
+  i64 <- bit64::as.integer64
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
+  steps <- c(0, 9, 10, 25, 2^53)
+  expect_identical(s(i64(steps)), as_float32(formula_rate(0.1, 10, 0.5, steps, TRUE)))
+  built <- learning_rate_schedule_inverse_time_decay(i64(1), i64(10), i64(2))
+  expect_identical(built(0:3), as_float32(formula_rate(1, 10, 2, 0:3)))
+  expect_identical(built$decay_steps, 10)
+  for (arg in c("initial_learning_rate", "decay_steps", "decay_rate")) {
+    args <- list(initial_learning_rate = 0.1, decay_steps = 10, decay_rate = 0.5)
+    args[[arg]] <- i64("9007199254740993")  # 2^53 + 1: no double holds it
+    condition <- tryCatch(do.call(learning_rate_schedule_inverse_time_decay, args),
+                          error = identity)
+    expect_s3_class(condition, "inversetimedecay_argument_error")
+    expect_identical(condition$argument, arg)
+    expect_match(conditionMessage(condition), "at most 2^53", fixed = TRUE)
+  }
+  expect_error(s(i64(c(1, -3))), class = "inversetimedecay_argument_error", regexp = "`step`")
+  expect_error(s(i64("9007199254740993")), class = "inversetimedecay_argument_error",
+               regexp = "`step`")
+})
+
+test_that("dates, times and durations are refused, naming the argument", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)
+  values <- list(Sys.Date(), Sys.time(), as.difftime(3, units = "hours"), as.POSIXlt(Sys.time()))
+  for (value in values) {
+    info <- class(value)[[1L]]
+    step_error <- tryCatch(s(value), error = identity)
+    expect_s3_class(step_error, "inversetimedecay_argument_error")
+    expect_identical(step_error$argument, "step", info = info)
+    rate_error <- tryCatch(learning_rate_schedule_inverse_time_decay(value, 10, 0.5),
+                           error = identity)
+    expect_identical(rate_error$argument, "initial_learning_rate", info = info)
+  }
+  # A plain number in a class that keeps its meaning still counts.
+  expect_identical(s(I(5)), as_float32(formula_rate(0.1, 10, 0.5, 5)))
+})
+
+test_that("a logical NA, R's usual missing value, gives NA like other NA steps", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)
+  expect_identical(s(NA), NA_real_)
+  expect_identical(s(c(NA, NA)), c(NA_real_, NA_real_))
+  expect_error(s(c(NA, TRUE)), class = "inversetimedecay_argument_error", regexp = "`step`")
+})
+
+test_that("half-precision schedules give NA for NA steps and their rates rounded once", {
+  skip_if_no_keras()
+  np <- reticulate::import("numpy", convert = FALSE)
+  for (dtype in c("float16", "bfloat16")) {
+    h <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5, staircase = TRUE, dtype = dtype)
+    steps <- c(0, 4, NA, 7, NaN)
+    # The exact rate, rounded once to the dtype by numpy (ml_dtypes for bfloat16).
+    exact <- formula_rate(0.1, 3, 0.5, steps, staircase = TRUE)
+    rounded <- vapply(exact, function(v) {
+      if (is.na(v)) {
+        return(NA_real_)
+      }
+      as.numeric(reticulate::py_to_r(np$array(v)$astype(dtype)$astype("float64")))
+    }, numeric(1L))
+    expect_identical(h(steps), rounded, info = dtype)
+    expect_identical(h(NA), NA_real_, info = dtype)
+  }
+})
+
+test_that("R follows keras.config.set_floatx() without asking Python at each call", {
+  skip_if_no_keras()
+  out <- run_rscript(c(
+    "library(inversetimedecay)",
+    "keras <- reticulate::import('keras')",
+    "s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
+    "invisible(keras_schedule(s))",
+    "cat(s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
+    "reticulate::py_run_string('import keras; keras.config.set_floatx(\"float64\")')",
+    "cat(s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
+    "keras$backend$set_floatx('float16')",
+    "h <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
+    "e <- tryCatch(learning_rate_schedule_inverse_time_decay(70000, 3, 0.5), error = identity)",
+    "cat(h$dtype, sprintf('%.17g', h(2)), class(e)[[1]], conditionMessage(e), sep = '\\n')"
+  ), stderr = FALSE)
+  rate <- formula_rate(0.1, 3, 0.5, 2)
+  expect_identical(out[1:2], c("float32", sprintf("%.17g", as_float32(rate))))
+  expect_identical(out[3:4], c("float64", sprintf("%.17g", rate)))
+  expect_identical(out[5], "float16")
+  # 0.1 / (1 + 1/3) = 0.075, whose nearest float16 is 0.0750122...
+  expect_identical(as.numeric(out[6]), 1229 * 2^-14)
+  expect_identical(out[7], "inversetimedecay_argument_error")
+  expect_match(out[8], "must be at most 65504, the largest float16", fixed = TRUE)
 })
