@@ -145,21 +145,38 @@ check_representable <- function(value, dtype, call) {
 
 # Steps as the C code takes them: an integer or double vector of finite
 # numbers >= 0, or NA. Checked here so that C needs no way to report one.
+# The common cases (a plain integer or double vector) take a few primitive
+# calls: this runs at every call of the schedule, for one step or a million.
 check_steps <- function(step, call) {
-  step <- as_r_number(
-    step, "step", "must be an integer or floating-point number, array or tensor", call,
-    na_ok = TRUE
-  )
+  if (is.object(step) || !(is.integer(step) || is.double(step))) {
+    step <- as_r_number(
+      step, "step", "must be an integer or floating-point number, array or tensor", call,
+      na_ok = TRUE
+    )
+  }
   if (!is.integer(step)) step <- as.double(step)
-  # The first bad step, as the C loop would meet it: one pass for the range.
-  if (length(step)) {
-    range <- suppressWarnings(range(step, na.rm = TRUE))
-    if (range[[1L]] < 0 || range[[2L]] == Inf) {
-      bad <- step[[which(step < 0 | step == Inf)[[1L]]]]
-      abort_argument("step", if (is.finite(bad)) "must be >= 0" else "must be finite", bad, call)
-    }
+  if (length(step) == 1L) {
+    if (!is.na(step) && (step < 0 || step == Inf)) abort_bad_step(step, call)
+  } else if (length(step) && has_bad_step(step)) {
+    # The first bad step, as a loop over the steps would meet it.
+    abort_bad_step(step[[which(step < 0 | step == Inf)[[1L]]]], call)
   }
   step
+}
+
+# One pass for the lowest step (and, for doubles, one for the highest);
+# min() warns only where every step is NA, and na.rm costs only with NAs.
+has_bad_step <- function(step) {
+  extreme <- if (anyNA(step)) {
+    function(f) suppressWarnings(f(step, na.rm = TRUE))
+  } else {
+    function(f) f(step)
+  }
+  extreme(min) < 0 || is.double(step) && extreme(max) == Inf
+}
+
+abort_bad_step <- function(value, call) {
+  abort_argument("step", if (is.finite(value)) "must be >= 0" else "must be finite", value, call)
 }
 
 check_flag <- function(value, arg, call) {

@@ -7,9 +7,12 @@ which rpy2 releases while R runs (rstudio/reticulate#208): that case runs R
 in a subprocess (Rscript) on this same interpreter instead.
 """
 
+import bisect
+from fractions import Fraction
+
 import numpy as np
 import pytest
-from conftest import run_r
+from conftest import exact_rate, run_r
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from inverse_time_decay import InverseTimeDecay
@@ -156,3 +159,84 @@ def test_an_r_error_reaches_python_with_its_message(r):
     assert "Argument `decay_steps` must be > 0. Received: decay_steps=0" in str(info.value)
     with pytest.raises(RRuntimeError, match="`staircase`"):
         package.learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase="no")
+
+
+R_HALF_BATCH = r"""
+args <- commandArgs(trailingOnly = TRUE)
+library(inversetimedecay)
+sets <- read.table(args[[1]], colClasses = c("numeric", "numeric", "numeric", "logical",
+                                             "character"))
+steps <- readBin(args[[2]], "double", n = as.integer(args[[3]]))
+out <- file(args[[4]], "wb")
+for (i in seq_len(nrow(sets))) {
+  s <- learning_rate_schedule_inverse_time_decay(sets[[1]][i], sets[[2]][i], sets[[3]][i],
+                                                 staircase = sets[[4]][i], dtype = sets[[5]][i])
+  stopifnot(identical(s$dtype, sets[[5]][i]))
+  writeBin(s(steps), out)
+}
+close(out)
+"""
+
+
+def all_finite_values(dtype):
+    """Every finite value >= 0 of a 16-bit float dtype, ascending, exactly."""
+    import ml_dtypes
+
+    bits = np.arange(0, 0x8000, dtype=np.uint16)
+    values = bits.view(ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float16)
+    with np.errstate(invalid="ignore"):  # the NaN bit patterns, dropped below
+        values = values.astype(np.float64)
+    return [Fraction(float(v)) for v in values[np.isfinite(values)]], bits[np.isfinite(values)]
+
+
+HALF_VALUES = {}
+
+
+def rounded_once(exact, dtype):
+    """`exact` rounded to the nearest value of `dtype`, ties to even, by
+    bisecting the dtype's values as fractions: no float64 step between."""
+    if dtype not in HALF_VALUES:
+        HALF_VALUES[dtype] = all_finite_values(dtype)
+    values, bits = HALF_VALUES[dtype]
+    above = bisect.bisect_left(values, exact)
+    if above == len(values):
+        return float("inf")
+    if values[above] == exact or above == 0:
+        return float(values[above])
+    low, high = values[above - 1], values[above]
+    if exact - low != high - exact:
+        return float(low if exact - low < high - exact else high)
+    return float(low if bits[above - 1] % 2 == 0 else high)
+
+
+@settings(max_examples=3, deadline=None, phases=[Phase.generate])
+@given(
+    st.lists(
+        st.tuples(parameter_sets, st.booleans(), st.sampled_from(["float16", "bfloat16"])),
+        min_size=20,
+        max_size=20,
+    )
+)
+def test_half_precision_schedules_from_r_are_the_exact_rates_rounded_once(tmp_path_factory, sets):
+    folder = tmp_path_factory.mktemp("half")
+    steps = np.concatenate(
+        [np.arange(300.0), [np.nan, 1e6 + 0.5, 2.0**40], np.arange(0.25, 50, 3.5)]
+    )
+    (folder / "steps.bin").write_bytes(steps.astype("<f8").tobytes())
+    lines = [
+        f"{lr!r} {d!r} {r!r} {str(stair).upper()} {dtype}" for (lr, d, r), stair, dtype in sets
+    ]
+    (folder / "sets.txt").write_text("\n".join(lines) + "\n")
+    run_r(
+        R_HALF_BATCH,
+        args=[str(folder / name) for name in ("sets.txt", "steps.bin")]
+        + [str(steps.size), str(folder / "out.bin")],
+    )
+    from_r = np.frombuffer((folder / "out.bin").read_bytes(), "<f8").reshape(len(sets), -1)
+    for row, ((lr, d, r), stair, dtype) in zip(from_r, sets):
+        for value, step in zip(row, steps):
+            if np.isnan(step):
+                assert np.isnan(value)
+                continue
+            exact = exact_rate(lr, d, r, step, staircase=stair)
+            assert value == rounded_once(exact, dtype), (lr, d, r, stair, dtype, step)

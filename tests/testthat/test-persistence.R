@@ -47,7 +47,7 @@ save_in_fresh_r <- function(folder) {
             names(schedule_kinds)),
     sprintf("writeBin(serialize(%s, NULL), file.path('%s', '%s.bin'))", names(schedule_kinds),
             folder, names(schedule_kinds)),
-    sprintf("save(list = ls(), file = file.path('%s', 'workspace.RData'))", folder),
+    sprintf("save.image(file.path('%s', 'workspace.RData'))", folder),
     "cat('saved', sep = '\\n')"
   ), stderr = FALSE)
 }
