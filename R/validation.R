@@ -155,9 +155,7 @@ check_steps <- function(step, call) {
     )
   }
   if (!is.integer(step)) step <- as.double(step)
-  if (length(step) == 1L) {
-    if (!is.na(step) && (step < 0 || step == Inf)) abort_bad_step(step, call)
-  } else if (length(step) && has_bad_step(step)) {
+  if (has_bad_step(step)) {
     # The first bad step, as a loop over the steps would meet it.
     abort_bad_step(step[[which(step < 0 | step == Inf)[[1L]]]], call)
   }
@@ -167,6 +165,9 @@ check_steps <- function(step, call) {
 # One pass for the lowest step (and, for doubles, one for the highest);
 # min() warns only where every step is NA, and na.rm costs only with NAs.
 has_bad_step <- function(step) {
+  if (length(step) <= 1L) {
+    return(length(step) == 1L && !is.na(step) && (step < 0 || step == Inf))
+  }
   extreme <- if (anyNA(step)) {
     function(f) suppressWarnings(f(step, na.rm = TRUE))
   } else {
