@@ -154,6 +154,8 @@ if LEGACY_KERAS:
         floor_divide = staticmethod(_floor_divide)
         floor = staticmethod(_floor)
         equal = staticmethod(tf.equal)
+        not_equal = staticmethod(tf.not_equal)
+        abs = staticmethod(tf.abs)
         where = staticmethod(tf.where)
         logical_and = staticmethod(tf.logical_and)
         greater = staticmethod(tf.greater)
@@ -171,6 +173,8 @@ else:
     class ops:  # type: ignore[no-redef]  # one of the two is defined
         cast = staticmethod(keras.ops.cast)
         equal = staticmethod(keras.ops.equal)
+        not_equal = staticmethod(keras.ops.not_equal)
+        abs = staticmethod(keras.ops.abs)
         where = staticmethod(keras.ops.where)
         logical_and = staticmethod(keras.ops.logical_and)
         greater = staticmethod(keras.ops.greater)

@@ -49,6 +49,53 @@ def _floor_quotient_scalar(step: Union[int, float], decay_steps: Union[int, floa
 _PY_FLOAT_DTYPES = ("float32", "float64")
 
 
+def _round_once(values: Any, dtype: str, xp: Any) -> Any:
+    """float64 `values` rounded once to `dtype`, with the operations of `xp`
+    (numpy, or the backend's `ops`).
+
+    ml_dtypes (numpy's bfloat16) and the backends convert float64 to a
+    16-bit float through float32, rounding twice: where the float32 value
+    falls exactly halfway between two neighbours of the 16-bit dtype, ties
+    to even can pick the neighbour farther from the float64 value (lr 2,
+    decay_steps 15584, staircase, step 2**40 gave a bfloat16 rate one ulp
+    high). There the neighbour on the value's side is taken. Every step is
+    exact in float64: `t + t - b` is the other neighbour when `t` is a
+    midpoint, and a 16-bit value whose float64 is itself.
+    """
+    if dtype not in ("float16", "bfloat16"):
+        return xp.cast(values, dtype)
+    t = xp.cast(xp.cast(values, "float32"), "float64")
+    nearest = xp.cast(t, dtype)
+    b = xp.cast(nearest, "float64")
+    other = t + t - b
+    other_rounded = xp.cast(other, dtype)
+    better = xp.logical_and(
+        xp.logical_and(xp.equal(xp.cast(other_rounded, "float64"), other), xp.not_equal(other, b)),
+        xp.less(xp.abs(values - other), xp.abs(values - b)),
+    )
+    return xp.where(better, other_rounded, nearest)
+
+
+class _NumpyOps:
+    """The few operations `_round_once` needs, for numpy arrays."""
+
+    equal, not_equal, less, logical_and, abs = (
+        np.equal,
+        np.not_equal,
+        np.less,
+        np.logical_and,
+        np.abs,
+    )
+
+    @staticmethod
+    def cast(x: Any, dtype: str) -> Any:
+        return np.asarray(x).astype(dtype)
+
+    @staticmethod
+    def where(condition: Any, x: Any, y: Any) -> Any:
+        return np.where(condition, x, y).astype(y.dtype)
+
+
 @_backend.register_serializable
 class InverseTimeDecay(_backend.LearningRateSchedule):
     """Inverse-time decay of the learning rate, exact and validated.
@@ -234,12 +281,18 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             p /= self.decay_steps
         # p * decay_rate + 1, then the quotient, in place: the same roundings
         # as the scalar and traced paths, rounded once to the output dtype.
+        # (Integer division of a 0-d array gives a numpy scalar, which
+        # cannot be written in place: asarray makes it a 0-d array again.)
+        p = np.asarray(p)
         p *= self.decay_rate
         p += 1.0
         np.divide(self.initial_learning_rate, p, out=p)
         # numpy knows "bfloat16" by name once ml_dtypes is loaded, and every
         # Keras backend (tf_keras too) loads it.
-        return p.astype(self.dtype, copy=False)
+        if self.dtype in _PY_FLOAT_DTYPES:
+            return p.astype(self.dtype, copy=False)
+        with np.errstate(invalid="ignore"):  # inf - inf where rates overflow
+            return np.asarray(_round_once(p, self.dtype, _NumpyOps))
 
     def _traced(self, step: Any) -> Any:
         step = _backend.variable_value(step)
@@ -259,7 +312,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         if self.decay_rate == 0.0:
             # The rate itself: p * 0 is NaN where step / decay_steps
             # overflows.
-            return ops.cast(zero + self.initial_learning_rate, self.dtype)
+            return _round_once(zero + self.initial_learning_rate, self.dtype, ops)
         if self.staircase and "int" in step_dtype and self._whole_decay_steps is not None:
             if step_dtype == "uint64":  # int64 cannot hold it
                 divisor = ops.convert_to_tensor(self._whole_decay_steps, "uint64")
@@ -277,7 +330,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         p = (p * (zero + self.decay_rate) + zero) + 1.0
         # A tensor numerator also keeps torch.compile from turning
         # `number / tensor` into a reciprocal and a product.
-        return ops.cast((zero + self.initial_learning_rate) / p, self.dtype)
+        return _round_once((zero + self.initial_learning_rate) / p, self.dtype, ops)
 
     @staticmethod
     def _traced_floor_quotient(s: Any, d: Any) -> Any:

@@ -1,5 +1,6 @@
 """Shared helpers: an exact rational reference, independent of the package."""
 
+import bisect
 import json
 import math
 import os
@@ -36,6 +37,37 @@ def ulps(value, exact, dtype):
     nearest = dtype(float(exact))
     spacing = Fraction(float(np.spacing(np.abs(nearest))))
     return float(abs(Fraction(float(value)) - exact) / spacing)
+
+
+def all_finite_values(dtype):
+    """Every finite value >= 0 of a 16-bit float dtype, ascending, exactly."""
+    import ml_dtypes
+
+    bits = np.arange(0, 0x8000, dtype=np.uint16)
+    values = bits.view(ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float16)
+    with np.errstate(invalid="ignore"):  # the NaN bit patterns, dropped below
+        values = values.astype(np.float64)
+    return [Fraction(float(v)) for v in values[np.isfinite(values)]], bits[np.isfinite(values)]
+
+
+HALF_VALUES = {}
+
+
+def rounded_once(exact, dtype):
+    """`exact` rounded to the nearest value of `dtype`, ties to even, by
+    bisecting the dtype's values as fractions: no float64 step between."""
+    if dtype not in HALF_VALUES:
+        HALF_VALUES[dtype] = all_finite_values(dtype)
+    values, bits = HALF_VALUES[dtype]
+    above = bisect.bisect_left(values, exact)
+    if above == len(values):
+        return float("inf")
+    if values[above] == exact or above == 0:
+        return float(values[above])
+    low, high = values[above - 1], values[above]
+    if exact - low != high - exact:
+        return float(low if exact - low < high - exact else high)
+    return float(low if bits[above - 1] % 2 == 0 else high)
 
 
 def run_command(command, env=None, timeout=600, cwd=REPO):

@@ -27,7 +27,7 @@ def test_bench_smoke_pass_prints_every_row(tmp_path):
             break
         if not line.startswith("|---"):
             table.append(line)
-    assert len(table) == 1 + 10  # header and one row per figure
+    assert len(table) == 1 + 12  # header and one row per figure
     assert any(line.startswith("| accuracy probe |") for line in lines)
     for figure in (
         "eager call, Python int step",

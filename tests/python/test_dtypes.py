@@ -5,7 +5,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import exact_rate, ulps
+from conftest import exact_rate, rounded_once, ulps
 from inverse_time_decay import InverseTimeDecay
 
 # The documented rule: the dtype of a floating initial_learning_rate, else
@@ -129,3 +129,25 @@ def test_a_python_number_schedule_keeps_following_floatx_after_config():
         assert InverseTimeDecay.from_config(config)(7).dtype == tf.float64
     finally:
         keras.config.set_floatx(previous)
+
+
+@pytest.mark.parametrize(
+    "route",
+    ["numpy", "eager", "tf.function", "jit"],
+)
+def test_half_precision_rates_are_rounded_once_not_through_float32(route):
+    # The float32 value of this rate lies exactly halfway between two
+    # bfloat16 numbers, and the exact rate just below that midpoint: a
+    # conversion through float32 rounds up, one ulp from the nearest.
+    schedule = InverseTimeDecay(2.0, 15584, 1.0, staircase=True, dtype="bfloat16")
+    step = 2**40
+    call = {
+        "numpy": lambda: schedule.numpy_values(np.array([step])),
+        "eager": lambda: schedule(np.int64(step)),
+        "tf.function": lambda: tf.function(schedule)(tf.constant(step, tf.int64)),
+        "jit": lambda: tf.function(schedule, jit_compile=True)(tf.constant(step, tf.int64)),
+    }[route]
+    result = call()
+    value = np.asarray(result.numpy() if hasattr(result, "numpy") else result)
+    value = value.astype(np.float64).item()
+    assert value == rounded_once(exact_rate(2.0, 15584, 1.0, step, staircase=True), "bfloat16")

@@ -7,12 +7,9 @@ which rpy2 releases while R runs (rstudio/reticulate#208): that case runs R
 in a subprocess (Rscript) on this same interpreter instead.
 """
 
-import bisect
-from fractions import Fraction
-
 import numpy as np
 import pytest
-from conftest import exact_rate, run_r
+from conftest import exact_rate, rounded_once, run_r
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from inverse_time_decay import InverseTimeDecay
@@ -176,37 +173,6 @@ for (i in seq_len(nrow(sets))) {
 }
 close(out)
 """
-
-
-def all_finite_values(dtype):
-    """Every finite value >= 0 of a 16-bit float dtype, ascending, exactly."""
-    import ml_dtypes
-
-    bits = np.arange(0, 0x8000, dtype=np.uint16)
-    values = bits.view(ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float16)
-    with np.errstate(invalid="ignore"):  # the NaN bit patterns, dropped below
-        values = values.astype(np.float64)
-    return [Fraction(float(v)) for v in values[np.isfinite(values)]], bits[np.isfinite(values)]
-
-
-HALF_VALUES = {}
-
-
-def rounded_once(exact, dtype):
-    """`exact` rounded to the nearest value of `dtype`, ties to even, by
-    bisecting the dtype's values as fractions: no float64 step between."""
-    if dtype not in HALF_VALUES:
-        HALF_VALUES[dtype] = all_finite_values(dtype)
-    values, bits = HALF_VALUES[dtype]
-    above = bisect.bisect_left(values, exact)
-    if above == len(values):
-        return float("inf")
-    if values[above] == exact or above == 0:
-        return float(values[above])
-    low, high = values[above - 1], values[above]
-    if exact - low != high - exact:
-        return float(low if exact - low < high - exact else high)
-    return float(low if bits[above - 1] % 2 == 0 else high)
 
 
 @settings(max_examples=3, deadline=None, phases=[Phase.generate])
