@@ -20,12 +20,17 @@ as_float32 <- function(x) {
 # Runs R code (a character vector of lines) in a fresh Rscript that sees this
 # session's libraries, with `env` ("NAME=value") added; returns its stdout.
 # For what is fixed once per process: the Python, the Keras backend.
+# Its temporary files go to a folder of its own, removed after: TensorFlow's
+# autograph leaves its generated modules in TMPDIR, which R CMD check would
+# report as detritus.
 run_rscript <- function(lines, env = character(), stderr = TRUE) {
   script <- tempfile(fileext = ".R")
-  on.exit(unlink(script), add = TRUE)
+  scratch <- tempfile("rscript-")
+  dir.create(scratch)
+  on.exit(unlink(c(script, scratch), recursive = TRUE), add = TRUE)
   writeLines(lines, script)
   system2(
     file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = stderr,
-    env = c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")), env)
+    env = c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")), paste0("TMPDIR=", scratch), env)
   )
 }
