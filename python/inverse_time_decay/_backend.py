@@ -62,11 +62,10 @@ class _BareNameLoader:
 
     @classmethod
     def register(cls, ours: type) -> None:
-        from tf_keras.src.saving import object_registration
-
         cls.ours = ours
         cls.builtin = keras.optimizers.schedules.InverseTimeDecay
-        object_registration._GLOBAL_CUSTOM_OBJECTS[ours.__name__] = cls
+        # The global registry itself (tf_keras returns it, not a copy).
+        keras.saving.get_custom_objects()[ours.__name__] = cls
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Any:
