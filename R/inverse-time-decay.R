@@ -193,10 +193,14 @@ learning_rate_schedule_inverse_time_decay <- function(
     ...,
     name = NULL) {
   call <- sys.call()
-  for (arg in c("initial_learning_rate", "decay_steps", "decay_rate")) {
-    if (eval(call("missing", as.name(arg)))) {
-      stop(argument_error(arg, "is missing, with no default", call = call))
-    }
+  missing_args <- c(
+    initial_learning_rate = missing(initial_learning_rate),
+    decay_steps = missing(decay_steps),
+    decay_rate = missing(decay_rate)
+  )
+  if (any(missing_args)) {
+    arg <- names(missing_args)[missing_args][[1L]]
+    stop(argument_error(arg, "is missing, with no default", call = call))
   }
   dots <- check_dots(list(...), call)
   staircase <- check_flag(staircase, "staircase", call)
@@ -317,7 +321,7 @@ half_precision_rates <- function(schedule, step, call) {
   values <- rep(NA_real_, length(step))
   known <- !is.na(step)
   if (any(known)) {
-    as_float64 <- reticulate::py_eval("lambda s, x: s.numpy_values(x).astype('float64')")
+    as_float64 <- python_lambda("lambda s, x: s.numpy_values(x).astype('float64')")
     python <- keras_schedule(schedule, call = call)
     values[known] <- with_python_errors(
       as.vector(as_float64(python, reticulate::np_array(step[known]))),

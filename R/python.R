@@ -38,10 +38,13 @@ python_module <- function() {
 # with "unused argument" instead of reaching Python, which names it.
 python_schedule <- function(args) {
   module <- python_module()
-  if (is.null(.python$call_with_keywords)) {
-    .python$call_with_keywords <- reticulate::py_eval("lambda cls, kwargs: cls(**kwargs)")
-  }
-  .python$call_with_keywords(module$InverseTimeDecay, reticulate::r_to_py(args))
+  call_with_keywords <- python_lambda("lambda cls, kwargs: cls(**kwargs)")
+  call_with_keywords(module$InverseTimeDecay, reticulate::r_to_py(args))
+}
+
+# A Python lambda, evaluated once per session and kept by its source.
+python_lambda <- function(code) {
+  .python$lambdas[[code]] <- .python$lambdas[[code]] %||% reticulate::py_eval(code)
 }
 
 keras_available <- function(module_available = reticulate::py_module_available) {

@@ -56,9 +56,9 @@ class_label <- function(value) paste0("<", class(value)[[1L]], ">")
 # R numbers as the C code and Python take them: integer or double vectors.
 # bit64's integer64 (a double vector whose bits are an int64) becomes the
 # double of the same value where that is exact (|x| <= 2^53), and is refused
-# beyond; dates and times, factors and other classes are refused. Logical
-# vectors are refused unless `na_ok` and every element is NA (R's usual
-# missing value), which becomes NA_real_.
+# beyond. is.numeric() is FALSE for dates, times, durations and factors, so
+# they are refused. Logical vectors are refused unless `na_ok` and every
+# element is NA (R's usual missing value), which becomes NA_real_.
 as_r_number <- function(value, arg, what, call, na_ok = FALSE) {
   if (inherits(value, "integer64")) {
     return(integer64_as_double(value, arg, what, call))
@@ -66,7 +66,7 @@ as_r_number <- function(value, arg, what, call, na_ok = FALSE) {
   if (na_ok && is_logical_na(value)) {
     return(as.double(value))
   }
-  if (!is_r_number(value)) {
+  if (!is.numeric(value)) {
     abort_argument(arg, what, value, call)
   }
   value
@@ -74,10 +74,6 @@ as_r_number <- function(value, arg, what, call, na_ok = FALSE) {
 
 is_logical_na <- function(value) {
   is.logical(value) && is.null(attributes(value)) && all(is.na(value))
-}
-
-is_r_number <- function(value) {
-  is.numeric(value) && !is.factor(value) && (!is.object(value) || is_plain_number(value))
 }
 
 integer64_as_double <- function(value, arg, what, call) {
@@ -93,14 +89,6 @@ integer64_as_double <- function(value, arg, what, call) {
     )
   }
   suppressWarnings(as.double(value))  # exact: 2^53 itself warns
-}
-
-# Objects that are numbers all the same: a classed integer or double with no
-# method that changes its meaning (AsIs, noquote). Dates, times and
-# difftimes carry units, and are refused.
-is_plain_number <- function(value) {
-  !inherits(value, c("Date", "POSIXt", "difftime", "integer64")) &&
-    typeof(value) %in% c("integer", "double")
 }
 
 # A single finite R number. Returns it as a double, or as an integer when

@@ -231,7 +231,7 @@ def real_traced_step(step: Any) -> Any:
     return step
 
 
-def real_step(step: Any, array: Any) -> Any:
+def real_step(array: Any) -> Any:
     """A known complex step's real part, or ValueError naming `step` where
     its imaginary part is not zero; other arrays as they are."""
     if array.dtype.kind != "c":
@@ -268,7 +268,7 @@ def known_steps(step: Any) -> Any:
         array = _backend_value(step)
         if array is None:
             return None
-    array = real_step(step, array)
+    array = real_step(array)
     check_step_dtype(step, array.dtype)
     return array
 
