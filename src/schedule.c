@@ -1,8 +1,8 @@
 /* The schedule's rates over a vector of steps, for the R package.
  *
- * The same float64 operations, in the same order, as the Python class's
- * numpy path (inverse_time_decay/schedule.py: InverseTimeDecay._rates and
- * _floor_quotient),
+ * The same float64 operations, in the same order, as the Python package's one
+ * formula (python/inverse_time_decay/_formula.py: rate and
+ * Float64Namespace.floor_quotient),
  * then one rounding to float32 where that is the schedule's dtype: so R and
  * Python agree to the bit. No multiply may be fused with an add into one
  * multiply-add here, which would round differently: contraction is
@@ -28,8 +28,8 @@
 #define WHOLE_FLOAT64 9007199254740992.0 /* 2^53 */
 #define INT64_LIMIT 9223372036854775808.0 /* 2^63, exactly a double */
 
-/* floor(step / decay_steps), by the operations of _floor_quotient in
- * schedule.py: the rounded quotient, one less where it rounded up onto a
+/* floor(step / decay_steps), by the operations of
+ * Float64Namespace.floor_quotient in _formula.py: the rounded quotient, one less where it rounded up onto a
  * whole number, which the exact remainder fmod() tells. No product, so
  * nothing here can be fused into a multiply-add. */
 NO_CONTRACTION static inline double floor_quotient(double step, double decay_steps) {
@@ -47,7 +47,7 @@ NO_CONTRACTION static inline double rate(double p, double initial_learning_rate,
 }
 
 /* The rates at `step` (an integer or double vector): the Python class's
- * InverseTimeDecay._rates (schedule.py) for one step at a time. NA and NaN
+ * _formula.rate over NumpyArrays (_formula.py) for one step at a time. NA and NaN
  * steps give NA. The R side has checked every other step (finite, >= 0;
  * R/validation.R, check_steps) and that initial_learning_rate fits a float,
  * so no rate overflows the cast to float (which would be undefined

@@ -1,4 +1,4 @@
-"""Which Keras this package builds on, and how to read a step without tracing.
+"""Which Keras this package builds on, and the tensor operations it offers.
 
 Keras generation: `tf_keras` (Keras 2) when the environment variable
 `TF_USE_LEGACY_KERAS` is "1", "true" or "yes" (the same switch that makes
@@ -8,9 +8,7 @@ Keras generation: `tf_keras` (Keras 2) when the environment variable
 
 import os
 import sys
-from typing import Any, NoReturn
-
-import numpy as np
+from typing import Any
 
 LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in (
     "1",
@@ -145,179 +143,30 @@ else:
 
     _floor, _floor_divide, _fmod = _torch.floor, _torch.floor_divide, _torch.fmod
 
-
-if LEGACY_KERAS:
-
-    class ops:
-        cast = staticmethod(tf.cast)
-        floor_divide = staticmethod(_floor_divide)
-        floor = staticmethod(_floor)
-        equal = staticmethod(tf.equal)
-        not_equal = staticmethod(tf.not_equal)
-        abs = staticmethod(tf.abs)
-        where = staticmethod(tf.where)
-        logical_and = staticmethod(tf.logical_and)
-        greater = staticmethod(tf.greater)
-        less = staticmethod(tf.less)
-        fmod = staticmethod(_fmod)
-        convert_to_tensor = staticmethod(_tensor_constant)
-        real = staticmethod(tf.math.real)
-
-        @staticmethod
-        def dtype_name(x: Any) -> str:
-            return tf.as_dtype(x.dtype).name
-
-else:
-
-    class ops:  # type: ignore[no-redef]  # one of the two is defined
-        cast = staticmethod(keras.ops.cast)
-        equal = staticmethod(keras.ops.equal)
-        not_equal = staticmethod(keras.ops.not_equal)
-        abs = staticmethod(keras.ops.abs)
-        where = staticmethod(keras.ops.where)
-        logical_and = staticmethod(keras.ops.logical_and)
-        greater = staticmethod(keras.ops.greater)
-        less = staticmethod(keras.ops.less)
-        convert_to_tensor = staticmethod(_tensor_constant)
-        real = staticmethod(keras.ops.real)
-
-        floor = staticmethod(_floor)
-        floor_divide = staticmethod(_floor_divide)
-        fmod = staticmethod(_fmod)
-
-        @staticmethod
-        def dtype_name(x: Any) -> str:
-            return keras.backend.standardize_dtype(x.dtype)
+# The rest of the tensor operations: tf_keras has no `keras.ops`, and there
+# TensorFlow's own functions are the backend's.
+_source: Any = tf if LEGACY_KERAS else keras.ops
 
 
-# Step dtypes the schedule accepts, by numpy kind; bfloat16 (kind "V" in
-# ml_dtypes) is a float too.
-STEP_KINDS = "iuf"
+class ops:
+    """The tensor operations of this Keras and backend, one namespace."""
 
+    cast = staticmethod(_source.cast)
+    equal = staticmethod(_source.equal)
+    not_equal = staticmethod(_source.not_equal)
+    less = staticmethod(_source.less)
+    greater = staticmethod(_source.greater)
+    logical_and = staticmethod(_source.logical_and)
+    abs = staticmethod(_source.abs)
+    where = staticmethod(_source.where)
+    real = staticmethod(tf.math.real if LEGACY_KERAS else keras.ops.real)
+    floor = staticmethod(_floor)
+    floor_divide = staticmethod(_floor_divide)
+    fmod = staticmethod(_fmod)
+    convert_to_tensor = staticmethod(_tensor_constant)
 
-def _refuse_step(step: Any, what: str) -> NoReturn:
-    raise TypeError(
-        "Argument `step` must be an integer or floating-point number, array "
-        f"or tensor. Received: step={what}"
-    )
-
-
-def check_step_dtype(step: Any, dtype: Any) -> None:
-    """Raises TypeError unless `dtype` (a numpy dtype) is an integer or float."""
-    if dtype.kind not in STEP_KINDS and dtype.name != "bfloat16":
-        if dtype.kind == "O" or getattr(step, "ndim", 0):
-            _refuse_step(step, f"<{type(step).__name__} of dtype {dtype.name}>")
-        _refuse_step(step, f"{step!r} of type {type(step).__name__}")
-
-
-def check_traced_step_dtype(step: Any) -> None:
-    """The same rule for a symbolic step: its dtype is known when tracing.
-    Complex steps pass: see `real_step`."""
-    name = ops.dtype_name(step)
-    if not (name.startswith(("int", "uint", "float", "complex")) or name == "bfloat16"):
-        _refuse_step(step, f"<{type(step).__name__} of dtype {name}>")
-
-
-def real_traced_step(step: Any) -> Any:
-    """A symbolic complex step's real part; any other step as it is.
-
-    tf_keras's legacy optimizers cast `iterations` to the variable's dtype,
-    complex64 for a complex variable, before calling the schedule. Compiled
-    code cannot check the imaginary part, so a traced complex step is taken
-    as its real part; a known one is checked (`real_step`).
-    """
-    if ops.dtype_name(step).startswith("complex"):
-        return ops.real(step)
-    return step
-
-
-def real_step(array: Any) -> Any:
-    """A known complex step's real part, or ValueError naming `step` where
-    its imaginary part is not zero; other arrays as they are."""
-    if array.dtype.kind != "c":
-        return array
-    imaginary = array.imag
-    if imaginary.size and np.any(imaginary != 0):
-        bad = array[imaginary != 0].flat[0]
-        raise ValueError(
-            "Argument `step` must be real: a complex step needs an imaginary "
-            f"part of 0. Received: step={bad}"
-        )
-    return array.real.copy()  # a view of every other element otherwise
-
-
-def known_steps(step: Any) -> Any:
-    """Returns `step` as a numpy array when its value is known now, else None.
-
-    None means the step is symbolic (inside `tf.function`, `jax.jit` or
-    `torch.compile`) and must be computed with tensor ops. Anything that is
-    not a number, an array or a tensor raises TypeError naming `step`.
-    """
-    if isinstance(step, (np.ndarray, np.generic)):
-        array = np.asarray(step)
-    elif isinstance(step, (int, float)) and not isinstance(step, bool):
-        array = _python_number(step)
-    elif isinstance(step, complex):
-        array = np.asarray(step)
-    elif isinstance(step, (list, tuple)):
-        try:
-            array = np.asarray(step)
-        except (ValueError, TypeError, OverflowError):
-            array = np.asarray(step, dtype=object)
-    else:
-        array = _backend_value(step)
-        if array is None:
-            return None
-    array = real_step(array)
-    check_step_dtype(step, array.dtype)
-    return array
-
-
-def _python_number(step: Any) -> Any:
-    if isinstance(step, int) and not 0 <= step < 2**64:
-        if step < 0:
-            raise ValueError(f"Argument `step` must be >= 0. Received: step={step}")
-        raise ValueError(f"Argument `step` must be below 2**64. Received: step={step}")
-    return np.asarray(step)
-
-
-def variable_value(step: Any) -> Any:
-    """A Keras 3 Variable's backend value (the optimizer's `iterations`);
-    anything else as it is. `value`, not `_value`: inside a JAX training
-    step the stateless scope supplies the traced value through it, and the
-    backends' own functions cannot read a Keras Variable there."""
-    if not LEGACY_KERAS and isinstance(step, keras.Variable):
-        return step.value
-    return step
-
-
-def _backend_value(step: Any) -> Any:
-    """A tensor's or variable's value as numpy; None when it is symbolic."""
-    step = variable_value(step)
-    module = type(step).__module__
-    if module.startswith("tensorflow"):
-        if not sys.modules["tensorflow"].executing_eagerly():
-            return None
-        read = getattr(step, "value", None)
-        if callable(read):
-            # A tf.Variable: value() reads it about twice as fast as numpy().
-            step = read()
-        if not hasattr(step, "numpy"):
-            return None
-        return np.asarray(step.numpy())
-    if module.startswith("jax"):
-        import jax
-
-        if isinstance(step, jax.core.Tracer):
-            return None
-        return np.asarray(step)
-    if module.startswith("torch"):
-        torch = sys.modules["torch"]
-        if torch.compiler.is_compiling():
-            return None
-        return step.detach().cpu().numpy()
-    if step is None or isinstance(step, (bool, str, bytes, dict, set)):
-        _refuse_step(step, f"{step!r} of type {type(step).__name__}")
-    if hasattr(step, "__array__"):
-        return np.asarray(step)
-    _refuse_step(step, f"<{type(step).__name__}>")
+    @staticmethod
+    def dtype_name(x: Any) -> str:
+        if LEGACY_KERAS:
+            return str(tf.as_dtype(x.dtype).name)
+        return str(keras.backend.standardize_dtype(x.dtype))

@@ -1,5 +1,8 @@
 """Float32 pairs that carry ~48 bits, for backends without float64.
 
+`FloatPairs` is the namespace over which `_formula.rate` evaluates the
+schedule for a traced step there; everything of that path is in this file.
+
 JAX without `jax_enable_x64` silently turns float64 into float32, which
 would cost the traced schedule its accuracy above 2**24 steps. There the
 formula is evaluated on unevaluated sums `hi + lo` of float32 values with the
@@ -16,9 +19,12 @@ product is exact, and a fused multiply-add of an exact product rounds the
 same as the separate operations.
 """
 
-from typing import Any
+import math
+from typing import Any, Union
 
 import numpy as np
+
+from inverse_time_decay._backend import ops
 
 # A float-float number: (high, low) parts whose sum is the value.
 Pair = tuple[Any, Any]
@@ -106,3 +112,99 @@ def from_integer(ops: Any, n: Any) -> Pair:
     """An integer tensor below 2**32 as an exact pair of float32 numbers."""
     low = ops.fmod(n, 256)
     return _quick_two_sum(ops.cast(n - low, "float32"), ops.cast(low, "float32"))
+
+
+class FloatPairs:
+    """`_formula.rate`'s operations on pairs, for a traced step under JAX
+    without `jax_enable_x64`.
+
+    Its results equal the float64 path's except where the exact value lies
+    within ~2**-44 of a float32 rounding boundary, and, in staircase mode
+    with a fractional `decay_steps`, where `step / decay_steps` lies within
+    ~2**-44 (relative) of a whole number: a pair holds `decay_steps` to ~48
+    of float64's 53 bits, so the floor can fall in the neighbouring period
+    (decay_steps 0.1, step 3.0: period 30 here, 29 in float64, whose 0.1 is
+    a little above one tenth). Integer steps with a whole `decay_steps` are
+    divided in integers, exactly. 16-bit output dtypes are rounded through
+    float32.
+    """
+
+    def __init__(self, step: Any) -> None:
+        f = ops.cast(step, "float32")
+        self.zero = f - f  # a zero the compiler cannot know (see _formula)
+        self._float32_step = f
+
+    def constant(self, value: Any) -> Pair:
+        if isinstance(value, float):
+            return constant(value)
+        return ops.cast(value, "float32"), self.zero  # a Variable's value
+
+    def full(self, step: Any, value: Any) -> Pair:
+        hi, lo = self.constant(value)
+        return self.zero + hi, self.zero + lo
+
+    @staticmethod
+    def is_integer(step: Any) -> bool:
+        return "int" in ops.dtype_name(step)
+
+    @staticmethod
+    def whole_periods(step: Any, whole: int) -> Pair:
+        # Steps here are at most 32 bits (no x64): widen the small types
+        # first, so that decay_steps fits the step's type.
+        wide = "uint32" if ops.dtype_name(step).startswith("uint") else "int32"
+        if whole > np.iinfo(wide).max:
+            step = ops.cast(step, wide) * 0  # every step's quotient is 0
+        else:
+            step = ops.floor_divide(ops.cast(step, wide), ops.convert_to_tensor(whole, wide))
+        return from_integer(ops, step)
+
+    def step_and_period(self, step: Any, decay_steps: float) -> tuple[Pair, Pair]:
+        """The step and decay_steps as pairs, both scaled by 2**-shift.
+
+        Float32 pairs reach only ~3.4e38: beyond 2**100, step and
+        decay_steps are both scaled by 2**-shift, which brings decay_steps
+        into [1, 2). That leaves the quotient as it is, but where the
+        scaled step underflows, and there the quotient is below 2**-126 and
+        the rate rounds to initial_learning_rate anyway.
+        """
+        shift = math.frexp(decay_steps)[1] - 1 if decay_steps >= 2.0**100 else 0
+
+        def scale(x: Any) -> Any:
+            # By factors of at most 2**-100: a float32 factor below 2**-126
+            # is subnormal, and XLA's CPU backend flushes it to zero (past
+            # 2**126, decay_steps gave every step the rate at step 0). The
+            # factors are `zero + factor`, or XLA multiplies them together
+            # first.
+            for part in range(shift, 0, -100):
+                x = x * (self.zero + 2.0 ** -min(part, 100))
+            return x
+
+        if self.is_integer(step):
+            hi, lo = from_integer(ops, step)
+            s = scale(hi), scale(lo)
+        else:
+            scaled = scale(self._float32_step)
+            s = scaled, scaled * 0
+        return s, constant(math.ldexp(decay_steps, -shift))
+
+    @staticmethod
+    def floor_quotient(s: Pair, d: Pair) -> Pair:
+        return floor(ops, divide(s, d))
+
+    def divide(self, x: Union[Pair, float], y: Pair) -> Pair:
+        return divide(x if isinstance(x, tuple) else self.constant(x), y)
+
+    @staticmethod
+    def multiply(x: Pair, y: Pair) -> Pair:
+        return multiply(x, y)
+
+    def add(self, x: Pair, y: float) -> Pair:
+        return add(x, self.constant(y))
+
+    @staticmethod
+    def fence(x: Pair) -> Pair:
+        return x
+
+    @staticmethod
+    def round(x: Pair, dtype: str) -> Any:
+        return ops.cast(x[0] + x[1], dtype)

@@ -85,17 +85,19 @@ def check_representable(rate: float, value: object, dtype: str) -> None:
         )
 
 
-def check_decay_steps(value: object) -> Union[int, float]:
-    """Returns decay_steps as a Python int when it is whole and below 2**63,
-    else as a float."""
+def check_decay_steps(value: object) -> tuple[Union[int, float], Optional[int]]:
+    """Returns `(decay_steps, whole)`: decay_steps as a Python int when it
+    is whole and below 2**63, else as a float; and its exact value as an
+    int when it is whole (of any size), else None."""
     array = _as_numpy_scalar("decay_steps", value)
     steps = float(array)
     _finite("decay_steps", steps, value)
     if steps <= 0:
         _fail(ValueError, "decay_steps", "must be > 0", value)
-    if array.dtype.kind in "iu" and int(array) < INT64_LIMIT:
-        return int(array)
-    return steps
+    whole = int(array) if array.dtype.kind in "iu" or steps.is_integer() else None
+    if whole is not None and whole < INT64_LIMIT:
+        return whole, whole
+    return steps, whole
 
 
 def check_decay_rate(value: object) -> float:
@@ -123,18 +125,51 @@ def check_name(value: object) -> Optional[str]:
 
 
 def check_dtype(value: object) -> Optional[str]:
-    """Returns the output dtype's name, or None to follow the default rule."""
+    """Returns the output dtype's name, or None to follow the default rule.
+
+    Takes a name or anything naming a dtype, as Keras does: numpy, JAX and
+    TensorFlow dtypes and scalar types, and torch dtypes. Python's own
+    `float` is refused: Keras reads it as float32, numpy as float64.
+    """
     if value is None:
         return None
-    name = value if isinstance(value, str) else getattr(value, "name", None)
+    name = _dtype_name(value)
     if name not in FLOAT_DTYPES:
         _fail(
-            TypeError if not isinstance(name, str) else ValueError,
+            TypeError if name is None else ValueError,
             "dtype",
             "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None",
             value,
         )
     return name
+
+
+def _dtype_name(value: object) -> Optional[str]:
+    if isinstance(value, str):
+        return value
+    if type(value).__module__ == "torch":  # torch.float64 prints as "torch.float64"
+        return str(value).removeprefix("torch.")
+    python_type = any(value is kind for kind in (float, int, bool, complex))
+    if python_type or isinstance(value, (int, float)):
+        return None
+    try:
+        return str(np.dtype(value).name)  # type: ignore[call-overload]
+    except TypeError:
+        name = getattr(value, "name", None)  # tf.DType
+        return name if isinstance(name, str) else None
+
+
+def is_variable(value: object) -> bool:
+    """A Keras or TensorFlow variable, whose value may change."""
+    return callable(getattr(value, "assign", None)) and hasattr(value, "dtype")
+
+
+def read_rate_variable(variable: Any, dtype: str) -> float:
+    """An `initial_learning_rate` variable's value now, checked as at
+    construction (it may have been assigned anything since)."""
+    rate, _ = check_initial_learning_rate(variable)
+    check_representable(rate, variable, dtype)
+    return rate
 
 
 CONFIG_KEYS = (

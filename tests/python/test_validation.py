@@ -199,7 +199,8 @@ def test_a_bad_eager_step_is_refused_naming_it(step, problem, staircase):
     if isinstance(step, np.ndarray):
         with pytest.raises(ValueError) as info:
             schedule.numpy_values(step)
-        assert str(info.value) == "Argument `step` " + problem
+        # numpy_values names its own argument, `steps`.
+        assert str(info.value) == "Argument `steps` " + problem.replace("step=", "steps=")
 
 
 def test_name_none_means_the_default():
