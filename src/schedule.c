@@ -29,7 +29,8 @@
 #define INT64_LIMIT 9223372036854775808.0 /* 2^63, exactly a double */
 
 /* floor(step / decay_steps), by the operations of
- * Float64Namespace.floor_quotient in _formula.py: the rounded quotient, one less where it rounded up onto a
+ * Float64Namespace.floor_quotient in _formula.py: the rounded quotient,
+ * one less where it rounded up onto a
  * whole number, which the exact remainder fmod() tells. No product, so
  * nothing here can be fused into a multiply-add. */
 NO_CONTRACTION static inline double floor_quotient(double step, double decay_steps) {

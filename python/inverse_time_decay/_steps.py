@@ -111,20 +111,29 @@ def variable_value(step: Any) -> Any:
 
 
 def _checked(array: np.ndarray, step: Any, name: str) -> np.ndarray:
-    dtype = array.dtype
-    if dtype.name == "bfloat16":
+    kind = array.dtype.kind
+    if kind == "u":
+        return array
+    if kind in "if":
+        if array.ndim == 0:  # the optimizer's step: no reductions
+            value = array.item()
+            if kind == "f" and (value != value or value in (_INF, -_INF)):
+                _bad_value(name, "must be finite", value)
+            if value < 0:
+                _bad_value(name, "must be >= 0", array)
+            return array
+        if kind == "f" and not np.isfinite(array).all():
+            _bad_value(name, "must be finite", array[~np.isfinite(array)].flat[0])
+        if array.size:
+            lowest = array.min()
+            if lowest < 0:
+                _bad_value(name, "must be >= 0", lowest)
+        return array
+    if array.dtype.name == "bfloat16":
         return _checked(array.astype(np.float32), step, name)  # exact
-    if dtype.kind not in "iuf":
-        if dtype.kind == "O" or getattr(step, "ndim", 0):
-            _refuse(name, f"<{type(step).__name__} of dtype {dtype.name}>")
-        _refuse(name, f"{step!r} of type {type(step).__name__}")
-    if dtype.kind == "f" and not np.isfinite(array).all():
-        _bad_value(name, "must be finite", array[~np.isfinite(array)].flat[0])
-    if dtype.kind in "if" and array.size:
-        lowest = array.min()
-        if lowest < 0:
-            _bad_value(name, "must be >= 0", lowest)
-    return array
+    if kind == "O" or getattr(step, "ndim", 0):
+        _refuse(name, f"<{type(step).__name__} of dtype {array.dtype.name}>")
+    _refuse(name, f"{step!r} of type {type(step).__name__}")
 
 
 def _real(array: np.ndarray, name: str) -> np.ndarray:

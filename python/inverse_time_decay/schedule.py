@@ -174,14 +174,10 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     def _traced(self, step: Any, dtype: str) -> Any:
         step = _steps.traced(step)
-        if _backend.float64_available():
-            xp: Any = _formula.TracedTensors(step)
-        else:
-            xp = _float_float.FloatPairs(step)
         rate = self.initial_learning_rate
         if self._rate_variable is not None:
             rate = _steps.variable_value(self._rate_variable)
-        return _formula.rate(xp, step, rate, self._terms, dtype)
+        return _formula.rate(_traced_namespace(step), step, rate, self._terms, dtype)
 
     def _rate_now(self) -> float:
         """The initial learning rate now: a variable's value, checked."""
@@ -206,7 +202,15 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     def __repr__(self) -> str:
         return (
-            f"InverseTimeDecay(initial_learning_rate={self._rate_now()!r}, "
+            f"InverseTimeDecay(initial_learning_rate={self.initial_learning_rate!r}, "
             f"decay_steps={self.decay_steps!r}, decay_rate={self.decay_rate!r}, "
             f"staircase={self.staircase!r}, name={self.name!r}, dtype={self._dtype!r})"
         )
+
+
+def _traced_namespace(step: Any) -> Any:
+    """The operations for a traced step: float64 tensors, or float32 pairs
+    where the backend has no float64 (JAX without x64)."""
+    if _backend.float64_available():
+        return _formula.TracedTensors(step)
+    return _float_float.FloatPairs(step)

@@ -1,0 +1,182 @@
+"""The API's whole domain, one named example per route a user takes that
+the property (step_property.py) draws from only by chance: dtype spellings,
+variables, iterables, foreign tensors, and integer staircases past int64.
+Each of these failed before the formula was written once (issue 21).
+Expected values are exact fractions (conftest.exact_rate) rounded once.
+"""
+
+import re
+
+import jax.numpy as jnp
+import keras
+import ml_dtypes
+import numpy as np
+import pytest
+import tensorflow as tf
+import torch
+from conftest import exact_rate, rounded_once, run_python
+from inverse_time_decay import InverseTimeDecay
+
+
+def as_float(x):
+    return float(np.asarray(x.numpy() if hasattr(x, "numpy") else x, dtype=np.float64))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_a_half_precision_staircase_takes_single_steps(dtype):
+    lr = float(np.asarray(0.1, dtype=ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float16))
+    schedule = InverseTimeDecay(0.1, 10, 0.5, staircase=True, dtype=dtype)
+    want = rounded_once(exact_rate(0.1, 10, 0.5, 15, True), dtype)
+    assert as_float(schedule(15)) == want
+    assert float(schedule.numpy_values(15)) == want
+    inherited = InverseTimeDecay(np.asarray(lr, dtype), 10, 0.5, staircase=True)
+    assert inherited.dtype == dtype
+    assert as_float(inherited(15)) == rounded_once(exact_rate(lr, 10, 0.5, 15, True), dtype)
+
+
+def test_numpy_values_takes_ranges_and_generators_and_names_steps():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in range(5)]
+    np.testing.assert_array_equal(schedule.numpy_values(range(5)), want)
+    np.testing.assert_array_equal(schedule.numpy_values(s for s in range(5)), want)
+    np.testing.assert_array_equal(schedule.numpy_values(iter([0, 1, 2, 3, 4])), want)
+    with pytest.raises(
+        ValueError, match=re.escape("Argument `steps` must be >= 0. Received: steps=-1")
+    ):
+        schedule.numpy_values(s - 1 for s in range(3))
+    with pytest.raises(TypeError, match=re.escape("Argument `steps` must be an integer")):
+        schedule.numpy_values(iter(["a"]))
+
+
+@pytest.mark.parametrize("make", [keras.Variable, tf.Variable], ids=["keras", "tf"])
+def test_a_variable_rate_is_followed_at_every_call(make):
+    variable = make(0.5)
+    schedule = InverseTimeDecay(variable, 2, 1.0)
+    builtin = keras.optimizers.schedules.InverseTimeDecay(variable, 2, 1.0)
+    traced = tf.function(lambda step: schedule(step))
+    assert as_float(schedule(2)) == 0.25 == as_float(traced(tf.constant(2)))
+    variable.assign(0.25)
+    # Keras's own class follows the variable; so does this one, eager and traced.
+    assert as_float(builtin(2)) == 0.125
+    assert as_float(schedule(2)) == 0.125
+    assert schedule(np.array([2, 6])).numpy().tolist() == [0.125, 0.0625]
+    assert as_float(traced(tf.constant(2))) == 0.125
+    assert schedule.get_config()["initial_learning_rate"] == 0.25
+    assert InverseTimeDecay.from_config(schedule.get_config()).initial_learning_rate == 0.25
+    variable.assign(-1.0)
+    with pytest.raises(ValueError, match=re.escape("`initial_learning_rate` must be >= 0")):
+        schedule(2)
+
+
+def test_a_variable_rate_is_checked_when_built():
+    with pytest.raises(ValueError, match=re.escape("`initial_learning_rate` must be >= 0")):
+        InverseTimeDecay(keras.Variable(-0.5), 2, 1.0)
+    with pytest.raises(ValueError, match="must be a single number"):
+        InverseTimeDecay(keras.Variable([0.5, 0.1]), 2, 1.0)
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        "float64",
+        np.float64,
+        np.dtype("float64"),
+        jnp.float64,
+        tf.float64,
+        torch.float64,
+        keras.DTypePolicy("float64").compute_dtype,
+    ],
+    ids=["str", "numpy type", "numpy dtype", "jax", "tf", "torch", "policy"],
+)
+def test_a_dtype_is_taken_in_every_spelling_keras_takes(dtype):
+    schedule = InverseTimeDecay(0.1, 3, 0.5, dtype=dtype)
+    assert schedule.dtype == "float64"
+    assert schedule(1).dtype == tf.float64
+    assert schedule.get_config()["dtype"] == "float64"
+
+
+@pytest.mark.parametrize("dtype", [float, "float", np.int32, torch.int64, 3])
+def test_a_dtype_that_is_not_a_float_dtype_is_refused_naming_it(dtype):
+    with pytest.raises((TypeError, ValueError), match=re.escape("Argument `dtype` must be one of")):
+        InverseTimeDecay(0.1, 3, 0.5, dtype=dtype)
+
+
+def test_a_torch_bfloat16_step_gives_its_rate():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    step = torch.tensor([1.0, 7.0, 300.0], dtype=torch.bfloat16)
+    want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in (1, 7, 300)]
+    np.testing.assert_array_equal(schedule(step).numpy(), want)
+
+
+def test_a_torch_step_on_the_meta_device_is_refused_naming_step():
+    step = torch.empty(3, device="meta")
+    with pytest.raises(TypeError, match=re.escape("Argument `step` must be") + ".*meta device"):
+        InverseTimeDecay(0.1, 3, 0.5)(step)
+
+
+def test_a_symbolic_keras_input_is_refused_naming_step():
+    with pytest.raises(TypeError, match=re.escape("Received: step=<KerasTensor")):
+        InverseTimeDecay(0.1, 3, 0.5)(keras.Input((2,)))
+
+
+def test_a_sparse_tensor_is_refused_and_a_ragged_one_gives_ragged_rates():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    with pytest.raises(TypeError, match=re.escape("Received: step=<SparseTensor")):
+        schedule(tf.sparse.SparseTensor([[0]], [1], [3]))
+    ragged = tf.ragged.constant([[1, 2], [7]])
+    rates = schedule(ragged)
+    assert isinstance(rates, tf.RaggedTensor)
+    assert rates.row_lengths().numpy().tolist() == [2, 1]
+    want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in (1, 2, 7)]
+    np.testing.assert_array_equal(rates.flat_values.numpy(), want)
+    traced = tf.function(lambda step: schedule(step))(ragged)
+    np.testing.assert_array_equal(traced.flat_values.numpy(), want)
+
+
+@pytest.mark.parametrize(
+    "decay_steps", [np.uint64(2**63), 2**63, float(2**63), np.uint64(2**64 - 1)], ids=repr
+)
+def test_integer_steps_in_staircase_beyond_int64_divide_exactly(decay_steps):
+    schedule = InverseTimeDecay(1.0, decay_steps, 1.0, staircase=True)
+    steps = [2**63 - 1, 2**64 - 2, 0]
+    want = [float(exact_rate(1.0, int(decay_steps), 1.0, s, True)) for s in steps]
+    assert want[0] == 1.0
+    assert [as_float(schedule(s)) for s in steps] == want
+    assert schedule.numpy_values(np.array(steps, dtype=np.uint64)).tolist() == want
+    assert as_float(schedule(np.int64(2**63 - 1))) == want[0]
+    traced = tf.function(lambda step: schedule(step), jit_compile=True)
+    assert traced(tf.constant(steps, dtype=tf.uint64)).numpy().tolist() == want
+    assert traced(tf.constant([2**63 - 1], dtype=tf.int64)).numpy().tolist() == want[:1]
+
+
+@pytest.mark.parametrize(
+    "given,kept", [(3.0, 3), (np.float32(10.0), 10), (2.5, 2.5), (2.0**63, 2.0**63)]
+)
+def test_a_whole_decay_steps_is_kept_as_an_int_below_2_63(given, kept):
+    schedule = InverseTimeDecay(0.1, given, 0.5)
+    assert schedule.decay_steps == kept
+    assert type(schedule.decay_steps) is type(kept)
+    assert schedule.get_config()["decay_steps"] == kept
+
+
+def test_jax_without_x64_gives_the_documented_neighbouring_period():
+    # decay_steps 0.1 is a little above one tenth in float64: 3 / 0.1 is
+    # 29.999999999999996, period 29. Float32 pairs hold 0.1 to ~48 bits and
+    # may give period 30, as the docstring says; nothing else may differ.
+    code = """
+import json, jax, jax.numpy as jnp
+from inverse_time_decay import InverseTimeDecay
+s = InverseTimeDecay(1.0, 0.1, 1.0, staircase=True)
+print(json.dumps([float(s(3.0)), float(jax.jit(s)(jnp.float32(3.0))),
+                  float(jax.jit(s)(jnp.float32(2.55)))]))
+"""
+    import json
+
+    eager, jitted, clear = json.loads(
+        run_python(code, env={"KERAS_BACKEND": "jax"}).splitlines()[-1]
+    )
+    assert eager == float(np.float32(float(exact_rate(1.0, 0.1, 1.0, 3.0, True))))
+    assert eager == float(np.float32(1 / 30))
+    assert jitted in (eager, float(np.float32(1 / 31)))
+    step = float(np.float32(2.55))  # period 25, far from a boundary
+    assert clear == float(np.float32(float(exact_rate(1.0, 0.1, 1.0, step, True))))
