@@ -1,11 +1,20 @@
-# Everything a fresh Debian 12 machine needs, installed on first use:
-#   make demo    the help page's example, fitting a model from R and Python
-#   make test    pytest, and R CMD check with testthat, on this machine
-#                (Debian 12) and in a Debian 13 root (make test-modern)
-#   make bench   the benchmark table (bench/)
-#   make lint    ruff, mypy and lintr (make test runs it)
-#   make site    the pkgdown site, offline, into build/site
-#   make mutation  mutation scores for the Python, R and C code
+# Every target; a fresh Debian 12 machine gets what each needs on first use.
+# Quick ones first (after set-up):
+#   make lint          ruff, mypy, lintr, and no test without an assertion
+#   make test-quick    pytest without the integration suites (-m "not integration")
+#   make test-python   pytest, all of it, and the tf_keras suite in its own process
+#   make test-r        testthat alone, against the installed package
+#   make check         R CMD check --as-cran, testthat inside it (tools/ci/check.sh)
+#   make demo          the help page's example, fitting a model from R and Python
+#   make test          lint, test-python, check and test-modern: what CI runs
+#   make test-modern   the Debian 13 lane (R 4.5, Python 3.13) in a debootstrap root
+#   make bench         the benchmark table, bench/results.md
+#   make site          the pkgdown site, offline, into build/site
+#   make mutation      mutation scores for the Python, R and C code (about an hour)
+#   make setup         apt packages, .venv and the R package in .Rlib
+#   make docs          roxygen2: NAMESPACE and man/ from R/
+#   make clean         build/, the set-up stamps and .Rlib; clean-modern: .modern/
+# Developers' guide to each part: CONTRIBUTING.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
@@ -22,29 +31,6 @@ R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
 	r-cran-roxygen2 r-cran-callr r-cran-processx r-cran-png r-cran-pkgbuild \
 	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium r-cran-bit64
 
-# `R CMD check --as-cran` lines this machine causes, and only those; any other
-# NOTE, WARNING or ERROR fails `make check` (lanes/check.sh). One extended
-# regular expression a line.
-define CHECK_ALLOWED
-$(empty)
-# No internet: CRAN incoming checks and URL checks cannot reach their hosts.
-^\* checking CRAN incoming feasibility \.\.\..*NOTE$$
-^Maintainer: .inversetimedecay authors <maintainers@inversetimedecay\.org>.$$
-^Found the following \(possibly\) invalid URLs:$$
-^  URL: https://
-^    From: (man/|README|inst/doc/)
-^    Status: Error$$
-^    Message: libcurl error code (6|7|28):$$
-^[[:space:]]+(Could not resolve host|Failed to connect|Connection timed out|Resolving timed out)
-# No internet: keras and keras3 (Suggests, for tests that skip without them)
-# are CRAN packages, not in Debian, and CRAN is out of reach.
-^\* checking package dependencies \.\.\. NOTE$$
-^Packages? suggested but not available for checking: 'keras', 'keras3'$$
-# No clock server: R cannot compare the files' times with the current time.
-^\* checking for future file timestamps \.\.\. NOTE$$
-^unable to verify current time$$
-endef
-export CHECK_ALLOWED
 
 # R and reticulate use the project's own Python; R finds the package in .Rlib.
 export RETICULATE_PYTHON := $(PY)
@@ -55,7 +41,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
 
-.PHONY: setup demo test test-python test-r check test-modern bench lint site mutation docs clean clean-modern
+.PHONY: setup demo test test-quick test-python test-r check test-modern bench lint site mutation docs clean clean-modern
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
@@ -95,14 +81,14 @@ demo: setup
 # spend much of their time waiting on the training processes they start.
 test: setup
 	@rm -rf $(LANES) && mkdir -p $(LANES)
-	@printf 'versions\t%s\n' "$$(bash lanes/versions.sh $(PY))" >$(LANES)/debian12.tsv
+	@printf 'versions\t%s\n' "$$(bash tools/ci/versions.sh $(PY))" >$(LANES)/debian12.tsv
 	@status=0; \
 	  $(MAKE) --no-print-directory lint || status=1; \
 	  $(MAKE) --no-print-directory check >$(LANES)/check.log 2>&1 & check=$$!; \
 	  $(MAKE) --no-print-directory test-python || status=1; \
 	  wait $$check || status=1; cat $(LANES)/check.log; \
 	  $(MAKE) --no-print-directory test-modern || status=1; \
-	  bash lanes/summary.sh "Debian 12 (this machine)=$(LANES)/debian12.tsv" \
+	  bash tools/ci/summary.sh "Debian 12 (this machine)=$(LANES)/debian12.tsv" \
 	    "Debian 13 (debootstrap root)=$(LANES)/debian13.tsv"; \
 	  exit $$status
 
@@ -112,10 +98,15 @@ test-python: setup
 	@# on subprocesses and compilers much of the time.
 	@# tests/python/tf_keras needs a process whose Keras is tf_keras: its own run.
 	@status=0; \
-	  bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile tests/python || status=1; \
+	  bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile tests/python || status=1; \
 	  TF_USE_LEGACY_KERAS=1 PYTEST_LABEL="pytest tf_keras" \
-	    bash lanes/pytest.sh $(PY) $(LANES)/debian12.tsv tests/python/tf_keras || status=1; \
+	    bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv tests/python/tf_keras || status=1; \
 	  exit $$status
+
+# The developer's loop: everything but tests/python/integration (Keras's
+# machinery run with the schedule in it), on two workers.
+test-quick: setup
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not integration" tests/python
 
 # testthat alone, for development: `make test` runs it once, inside R CMD check.
 test-r: setup
@@ -123,42 +114,43 @@ test-r: setup
 
 check: setup
 	@mkdir -p $(LANES)
-	bash lanes/check.sh $(CURDIR) $(BUILD)/check $(LANES)/debian12.tsv
+	bash tools/ci/check.sh $(CURDIR) $(BUILD)/check $(LANES)/debian12.tsv
 
 # The Debian 13 lane (R 4.5, reticulate 1.41, Python 3.13, NumPy 2, rpy2 3.6)
 # in a debootstrap root built once under .modern/, on a copy of the tree.
 test-modern:
 	@mkdir -p $(LANES)
-	bash lanes/root.sh $(MODERN)
-	@rm -rf $(MODERN)/root/src && bash lanes/copy-tree.sh $(CURDIR) $(MODERN)/root/src
-	@status=0; bash lanes/in-root.sh $(MODERN)/root bash /src/lanes/debian13-tests.sh || status=1; \
+	bash tools/ci/root.sh $(MODERN)
+	@rm -rf $(MODERN)/root/src && bash tools/ci/copy-tree.sh $(CURDIR) $(MODERN)/root/src
+	@status=0; bash tools/ci/in-root.sh $(MODERN)/root bash /src/tools/ci/debian13-tests.sh || status=1; \
 	  cp $(MODERN)/root/results/summary.tsv $(LANES)/debian13.tsv 2>/dev/null; exit $$status
 
 bench: setup
 	$(PY) bench/run.py
 
 # Zero findings, or it fails: ruff (pyproject.toml), mypy on python/, lintr
-# (.lintr), and no test without an assertion (lanes/assertions.*).
+# (.lintr), and no test without an assertion (tools/lint/assertions.*).
 lint: setup
-	$(PY) lanes/assertions.py tests/python
-	$(PY) lanes/assertions.py tests/python/tf_keras
-	Rscript lanes/assertions.R tests/testthat
+	$(PY) tools/lint/assertions.py tests/python
+	$(PY) tools/lint/assertions.py tests/python/integration
+	$(PY) tools/lint/assertions.py tests/python/tf_keras
+	Rscript tools/lint/assertions.R tests/testthat
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
-	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"), lintr::lint("lanes/assertions.R"), lintr::lint("lanes/site.R"))' \
+	Rscript -e 'lints <- list(lintr::lint_package(), lintr::lint("bench/r_bench.R"), lintr::lint("tools/lint/assertions.R"), lintr::lint("tools/site.R"))' \
 	  -e 'for (found in lints) print(found); if (sum(lengths(lints))) quit(status = 1)'
 
 # Mutation scores (killed of total): mutmut on the Python schedule and its
-# checks (lanes/mutation-python.sh), and the project's own flipper on R/ and
-# src/ against testthat (lanes/mutation-r.py). Not part of make test.
+# checks (tools/mutation/python.sh), and the project's own flipper on R/ and
+# src/ against testthat (tools/mutation/r.py). Not part of make test.
 mutation: setup
-	bash lanes/mutation-python.sh $(PY) $(BUILD)/mutation-python
-	$(PY) lanes/mutation-r.py $(BUILD)/mutation-r
+	bash tools/mutation/python.sh $(PY) $(BUILD)/mutation-python
+	$(PY) tools/mutation/r.py $(BUILD)/mutation-r
 
 # The pkgdown site, without internet, into build/site.
 site: setup
-	Rscript lanes/site.R $(BUILD)/site
+	Rscript tools/site.R $(BUILD)/site
 
 docs: $(STAMPS)/apt
 	Rscript -e 'roxygen2::roxygenise()'

@@ -25,6 +25,15 @@ else:
     collect_ignore = ["tf_keras"]
 
 
+def pytest_collection_modifyitems(items):
+    # tests/python/integration runs Keras's machinery (fit, distribution,
+    # preemption, saving across processes) with the schedule in it; a
+    # conftest.py of its own would shadow this one's helpers.
+    for item in items:
+        if f"{os.sep}integration{os.sep}" in str(item.path):
+            item.add_marker(pytest.mark.integration)
+
+
 def exact_rate(initial_learning_rate, decay_steps, decay_rate, step, staircase=False):
     """The schedule's value as an exact Fraction, from the formula alone."""
     lr, d, r, s = (Fraction(v) for v in (initial_learning_rate, decay_steps, decay_rate, step))
@@ -87,10 +96,17 @@ def run_python(code, env=None, timeout=300, args=()):
     return run_command([sys.executable, "-c", code, *args], full_env, timeout)
 
 
+def script_path(script):
+    """A probe script of tests/python or of tests/python/integration."""
+    here = os.path.join(REPO, "tests", "python")
+    integration = os.path.join(here, "integration", script)
+    return integration if os.path.exists(integration) else os.path.join(here, script)
+
+
 def run_probe(script, *args, env=None, timeout=600):
-    """Runs one of this folder's probe scripts; returns the JSON it prints last."""
+    """Runs one of the probe scripts; returns the JSON it prints last."""
     full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
-    path = os.path.join(REPO, "tests", "python", script)
+    path = script_path(script)
     out = run_command([sys.executable, path, *args], full_env, timeout)
     return json.loads(out.strip().splitlines()[-1])
 
@@ -109,7 +125,7 @@ def free_ports(count):
 def start_probes(script, mode, envs):
     """Starts one process of a probe script per environment (a worker of a
     multi-process job each), with pipes for its output."""
-    path = os.path.join(REPO, "tests", "python", script)
+    path = script_path(script)
     return [
         subprocess.Popen(
             [sys.executable, path, mode],

@@ -96,7 +96,7 @@ def site(tmp_path_factory):
     destination = tmp_path_factory.mktemp("site")
     env = dict(os.environ, R_LIBS=os.environ.get("R_LIBS", os.path.join(REPO, ".Rlib")))
     # What `make site` runs; the examples (a Keras fit) are left out here.
-    run_command(["Rscript", "lanes/site.R", str(destination), "--no-examples"], env=env)
+    run_command(["Rscript", "tools/site.R", str(destination), "--no-examples"], env=env)
     return destination
 
 

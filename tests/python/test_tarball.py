@@ -52,7 +52,7 @@ def tarball(tmp_path_factory):
         pytest.skip("R is not installed")
     work = tmp_path_factory.mktemp("tarball")
     source = work / "inversetimedecay"
-    run_command(["bash", os.path.join(REPO, "lanes", "copy-tree.sh"), REPO, str(source)])
+    run_command(["bash", os.path.join(REPO, "tools", "ci", "copy-tree.sh"), REPO, str(source)])
     for decoy in DECOYS:
         (source / decoy).parent.mkdir(parents=True, exist_ok=True)
         (source / decoy).write_text("left behind\n")

@@ -1,10 +1,10 @@
 #!/bin/bash
 # R CMD check --as-cran on the built tarball. Any NOTE, WARNING or ERROR
 # fails it, but for the lines matched by the extended regular expressions in
-# CHECK_ALLOWED (one a line; the Makefile lists them, with why). The
+# check-allowed.txt beside this script (one a line, with why). The
 # package's testthat suite runs inside the check, once. Appends the check's
 # status and testthat's closing counts to SUMMARY.
-# Usage: CHECK_ALLOWED=... lanes/check.sh SOURCE_DIR WORK_DIR SUMMARY
+# Usage: tools/ci/check.sh SOURCE_DIR WORK_DIR SUMMARY
 set -uo pipefail
 source_dir=$1 work=$2 summary=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,14 +28,14 @@ log=inversetimedecay.Rcheck/00check.log
 tail -n 3 "$log"
 # The lines of each NOTE, WARNING and ERROR: its heading and what follows it.
 awk '/^\* / { inside = ($0 ~ /(NOTE|WARNING|ERROR)$/) } inside' "$log" >problems.txt
-printf '%s\n' "${CHECK_ALLOWED:-}" | sed '/^$/d; /^#/d' >allowed.txt
+sed '/^$/d; /^#/d' "$here/check-allowed.txt" >allowed.txt
 grep -v -E -f allowed.txt problems.txt | sed '/^[[:space:]]*$/d' >not-allowed.txt
 counts=$(grep -h '^\[ FAIL' inversetimedecay.Rcheck/tests/testthat.Rout* 2>/dev/null | tail -n 1)
 printf 'testthat (in R CMD check)\t%s\n' "${counts:-no testthat summary}" >>"$summary"
 printf 'R CMD check\t%s\n' "$(grep -h '^Status:' "$log" | tail -n 1)" >>"$summary"
 if [ $status -ne 0 ] || [ -s not-allowed.txt ] || ! grep -q '^Status:' "$log"; then
   cat check.out
-  echo ">> check lines not allowed (CHECK_ALLOWED in the Makefile):"
+  echo ">> check lines not allowed (tools/ci/check-allowed.txt):"
   cat not-allowed.txt
   [ -f inversetimedecay.Rcheck/tests/testthat.Rout.fail ] && tail -n 60 inversetimedecay.Rcheck/tests/testthat.Rout.fail
   exit 1

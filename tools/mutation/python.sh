@@ -13,7 +13,7 @@
 # (step_property.py) on JAX; a mutant either pass kills is killed. Prints killed/total
 # and the rest. Each mutant runs in a fresh process (process_isolation in
 # pyproject.toml): TensorFlow and JAX are not fork-safe once started.
-# Usage: lanes/mutation-python.sh PYTHON WORK
+# Usage: tools/mutation/python.sh PYTHON WORK
 set -euo pipefail
 python=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,9 +23,9 @@ pairs='inverse_time_decay._float_float.*'
 # copy DEST: the package under src/, the tests and pyproject.toml.
 copy() {
   rm -rf "$1" && mkdir -p "$1/src" "$1/tests"
-  cp -r "$here/../python/inverse_time_decay" "$1/src/"
-  cp -r "$here/../tests/python" "$here/../tests/bad_arguments.tsv" "$1/tests/"
-  cp "$here/../pyproject.toml" "$1/"
+  cp -r "$here/../../python/inverse_time_decay" "$1/src/"
+  cp -r "$here/../../tests/python" "$here/../../tests/bad_arguments.tsv" "$1/tests/"
+  cp "$here/../../pyproject.toml" "$1/"
   # A path entry must exist before Python first looks at it, or it is skipped.
   mkdir -p "$1/mutants/src"
 }
@@ -46,11 +46,26 @@ run "$work/tensorflow"
 
 copy "$work/jax"
 cat >"$work/jax/tests/python/test_pairs_for_mutation.py" <<'EOF'
+import numpy as np
 import step_property
+
+
+def compiled_paths(schedule, dtype, steps):
+    """The step property's compiled paths only: the float32 pairs run
+    nowhere else, and each eager path would cost every mutant its time."""
+    array = np.asarray(steps, dtype=dtype)
+    tensor = step_property.backend_tensor(array, dtype)
+    numbers = [step_property.python_number(s, dtype) for s in array]
+    variable = step_property.variable_rate_paths(schedule, numbers, tensor)
+    return {
+        "traced/tensor": np.asarray(step_property.compile_schedule(schedule)(tensor)),
+        "variable rate/traced": np.asarray(variable["variable rate/traced"]),
+    }
 
 
 def test_step_property_on_float32_pairs():
     assert step_property.PAIRS
+    step_property.paths = compiled_paths
     step_property.property_test(10)()  # and its explicit examples
 EOF
 "$python" - "$work/jax/pyproject.toml" <<'EOF'

@@ -2,7 +2,7 @@
 # Runs a command inside a Debian root with /proc and /dev mounted (TensorFlow
 # aborts without /proc), and unmounts them however the command ends: on
 # success, failure, or an interrupt. Only a clean environment goes in.
-# Usage: lanes/in-root.sh ROOT COMMAND [ARG...]
+# Usage: tools/ci/in-root.sh ROOT COMMAND [ARG...]
 set -euo pipefail
 root=$1
 shift
@@ -24,7 +24,7 @@ mountpoint -q "$root/dev" || { mount --bind /dev "$root/dev"; mounted+=("$root/d
 environment=(HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8
   TF_CPP_MIN_LOG_LEVEL=2 PYTHONDONTWRITEBYTECODE=1 PIP_CERT=/etc/ssl/certs/ca-certificates.crt
   PIP_DEFAULT_TIMEOUT="${PIP_DEFAULT_TIMEOUT:-180}")
-for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY CI CHECK_ALLOWED; do
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY CI; do
   [ -n "${!name:-}" ] && environment+=("$name=${!name}")
 done
 # Not exec: the traps must run when the command ends.

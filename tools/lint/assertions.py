@@ -3,7 +3,7 @@ tests/python with no `assert`, `pytest.raises`/`pytest.fail`, numpy testing
 call, or call to a helper that asserts (of the same file, conftest.py, or
 a module of tests/python the file imports from).
 
-Usage: python lanes/assertions.py tests/python
+Usage: python tools/lint/assertions.py tests/python
 """
 
 import ast

@@ -8,7 +8,7 @@ them and numbers in the functions' bodies. The copy is installed and
 testthat runs, stopping at the first failure: a failure kills the mutant; a
 mutant that does not install is counted apart. Two workers, one copy each.
 
-Usage: python lanes/mutation-r.py WORK
+Usage: python tools/mutation/r.py WORK
 """
 
 import concurrent.futures
@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+REPO = os.path.dirname(os.path.dirname(HERE))
 R_FLIPS = {
     "'+'": "-",
     "'-'": "+",

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Prints the lanes' summaries (key<TAB>value files) side by side, one row a key.
-# Usage: lanes/summary.sh NAME=FILE [NAME=FILE ...]
+# Usage: tools/ci/summary.sh NAME=FILE [NAME=FILE ...]
 set -uo pipefail
 names=() files=()
 for pair in "$@"; do names+=("${pair%%=*}"); files+=("${pair#*=}"); done

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs pytest, appends its closing line to SUMMARY, and exits with its status;
 # exit 5 (no test collected) is a failure, and says so.
-# Usage: [PYTEST_LABEL=KEY] lanes/pytest.sh PYTHON SUMMARY [PYTEST ARG...]
+# Usage: [PYTEST_LABEL=KEY] tools/ci/pytest.sh PYTHON SUMMARY [PYTEST ARG...]
 # (KEY names the summary's row; "pytest" by default.)
 set -uo pipefail
 python=$1 summary=$2

@@ -1,7 +1,7 @@
 # Fails on a test_that() block with no expectation in it: no call to an
 # expect_*() function, fail(), or a helper (defined in tests/testthat) that
 # makes one. A block that only skips counts as empty.
-# Usage: Rscript lanes/assertions.R tests/testthat
+# Usage: Rscript tools/lint/assertions.R tests/testthat
 folder <- commandArgs(trailingOnly = TRUE)[[1]]
 files <- list.files(folder, pattern = "^(test|helper).*\\.R$", full.names = TRUE)
 exprs <- lapply(files, function(f) as.list(parse(f, keep.source = FALSE)))

@@ -1,6 +1,6 @@
 #!/bin/bash
 # One line naming a lane's stack: R, reticulate, Python, NumPy, rpy2.
-# Usage: lanes/versions.sh PYTHON
+# Usage: tools/ci/versions.sh PYTHON
 set -uo pipefail
 r=$(Rscript -e 'cat(sprintf("R %s, reticulate %s", getRversion(), packageVersion("reticulate")))' 2>/dev/null)
 py=$("$1" - 2>/dev/null <<'PY'

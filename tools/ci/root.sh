@@ -1,8 +1,8 @@
 #!/bin/bash
 # Builds the Debian 13 lane once: a debootstrap root under DIR/root with R,
 # reticulate and testthat from Debian's packages, and a Python 3.13 venv
-# (/opt/venv) from lanes/debian13-requirements.txt. Each step leaves a stamp
-# in DIR, so a second run does nothing. Usage: lanes/root.sh DIR
+# (/opt/venv) from tools/ci/debian13-requirements.txt. Each step leaves a stamp
+# in DIR, so a second run does nothing. Usage: tools/ci/root.sh DIR
 set -euo pipefail
 dir=$1
 root=$dir/root

@@ -2,7 +2,7 @@
 # Copies the files a clean clone of SOURCE would have (tracked, and untracked
 # but not ignored) into DEST: no venv, R library, build output or Debian 13
 # root. A SOURCE that is not a git work tree is copied whole.
-# Usage: lanes/copy-tree.sh SOURCE DEST
+# Usage: tools/ci/copy-tree.sh SOURCE DEST
 set -euo pipefail
 source_dir=$1 dest=$2
 mkdir -p "$dest"
