@@ -28,17 +28,13 @@ rounded again, and a fractional staircase can land a step in the
 neighbouring period only where `step / decay_steps` is within 2**-44
 (relative) of a whole number; float64 rates do not exist there.
 
-test_step_property.py runs `check` in-process on TensorFlow (adding R's
-values through rpy2) and runs this file as a script, in a fresh process,
-for JAX (with and without x64), PyTorch and tf_keras. As a script it prints
-one JSON line: how many examples and cases (step type x mode x path) were
-checked.
+test_step_property.py runs it on TensorFlow (adding R's values through
+rpy2); backends/test_step_property_here.py runs it on each other backend,
+in the pytest process that `make test-python` starts for that backend.
 """
 
-import json
 import math
 import os
-import sys
 from fractions import Fraction
 
 import ml_dtypes
@@ -393,8 +389,3 @@ def summary():
         "cases": len(CHECKED["cases"]),
         "pair_floor_cases": PAIR_FLOOR_CASES[0],
     }
-
-
-if __name__ == "__main__":
-    property_test(int(sys.argv[1]) if len(sys.argv) > 1 else 60)()
-    print(json.dumps(summary()))

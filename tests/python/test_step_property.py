@@ -1,11 +1,9 @@
-"""Every step type, mode and path under one property (step_property.py).
-
-TensorFlow runs it here, with R's values for the same steps added as one
-more path (the R package in this process, through rpy2); JAX with and
-without x64, PyTorch and tf_keras run it in their own processes
-(test_step_property_backends.py), since the Keras backend is chosen once per
-process. Each run adds step_property.EDGE_CASES to its random examples.
-"""
+"""Every step type, container, output dtype and path under one property
+(step_property.py), on TensorFlow, with R's values for the same steps added
+as one more path (the R package in this process, through rpy2). The other
+backends run it from backends/test_step_property_here.py, in the pytest
+process `make test-python` starts for each. Each run adds
+step_property.EDGE_CASES to its random examples."""
 
 import json
 
@@ -50,7 +48,7 @@ def r_values(embedded_r):
 def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
     step_property.property_test(140, extra=r_values(embedded_r))()
     summary = step_property.summary()
-    cases = step_property.CHECKED["cases"]
+    cases = {case[:3] for case in step_property.CHECKED["cases"]}
     print("step property:", json.dumps(summary))
     assert summary["examples"] >= 140
     # Every path and mode was reached, R's among them.
@@ -63,6 +61,14 @@ def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
         "array/numpy",
         "array/tensor",
         "traced/tensor",
+        "array/list",
+        "array/generator",
+        "array/ragged",
+        "variable rate/python",
+        "variable rate/array",
+        "variable rate/traced",
         "R/vector",
     }
     assert {mode for _, mode, _ in cases} == {"continuous", "staircase"}
+    outputs = {case[3] for case in step_property.CHECKED["cases"]}
+    assert outputs == {"float16", "bfloat16", "float32", "float64"}

@@ -1,0 +1,128 @@
+"""The schedule on this process's Keras: Keras 3 on the backend that
+KERAS_BACKEND names, or tf_keras (Keras 2) under TF_USE_LEGACY_KERAS=1.
+
+`make test-python` runs this folder once per backend, as Keras's own CI runs
+its suite once per backend: the backend is chosen once per process, at
+Keras's first import. Eager and compiled values against exact fractions,
+tracing once per shape, the right generation of Keras, a fit, and a save and
+load in this process.
+"""
+
+import os
+
+import numpy as np
+import pytest
+from conftest import exact_rate, ulps
+from inverse_time_decay import InverseTimeDecay
+
+LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
+if LEGACY:
+    import tensorflow as tf
+    import tf_keras as keras
+
+    BACKEND = "tf_keras"
+else:
+    import keras
+
+    BACKEND = keras.backend.backend()
+
+STEPS = [0, 1, 2, 5, 9, 10, 11, 1000, 2**24 + 3, 2**31 - 1]
+
+
+def as_list(values):
+    if hasattr(values, "detach"):
+        values = values.detach().cpu()
+    return np.asarray(values, dtype=np.float64).tolist()
+
+
+def compile_counting(schedule):
+    """The schedule compiled by this backend, and a function that says how
+    many times it has been traced."""
+    if BACKEND == "jax":
+        import jax
+
+        compiled = jax.jit(schedule)
+        return compiled, compiled._cache_size
+    if BACKEND == "torch":
+        import torch
+        from torch._dynamo.utils import counters
+
+        torch._dynamo.reset()
+        before = counters["stats"]["unique_graphs"]
+        return torch.compile(
+            schedule, fullgraph=True
+        ), lambda: counters["stats"]["unique_graphs"] - before
+    import tensorflow as tf
+
+    traces = []
+
+    def traced(step):
+        traces.append(1)
+        return schedule(step)
+
+    return tf.function(traced, jit_compile=True), lambda: len(traces)
+
+
+def tensor(values, dtype):
+    if BACKEND == "tf_keras":
+        return tf.constant(values, dtype=dtype)
+    return keras.ops.convert_to_tensor(values, dtype=dtype)
+
+
+@pytest.mark.parametrize("staircase", [False, True], ids=["continuous", "staircase"])
+def test_eager_and_compiled_values_are_the_exact_rates_rounded_to_float32(staircase):
+    schedule = InverseTimeDecay(0.1, 10, 0.5, staircase=staircase)
+    exact = [exact_rate(0.1, 10, 0.5, s, staircase) for s in STEPS]
+    eager = [float(np.asarray(as_list(schedule(s)))) for s in STEPS]
+    for value, rate in zip(eager, exact):
+        assert ulps(value, rate, np.float32) <= 0.5 + 1e-6, (BACKEND, value, float(rate))
+    assert as_list(schedule(tensor(STEPS, "int32"))) == eager
+    compiled, traces = compile_counting(schedule)
+    assert as_list(compiled(tensor(STEPS, "int32"))) == eager
+    # One trace for the vector, one for the scalar shape; ten steps add none.
+    assert [as_list(compiled(tensor(s, "int32"))) for s in STEPS] == eager
+    assert traces() == 2
+
+
+def test_the_class_is_a_schedule_of_this_generation_of_keras():
+    module = InverseTimeDecay.__mro__[1].__module__
+    assert module.split(".")[0] == ("tf_keras" if LEGACY else "keras")
+    assert isinstance(
+        InverseTimeDecay(0.1, 10, 0.5), keras.optimizers.schedules.LearningRateSchedule
+    )
+
+
+def test_scalar_tensors_of_this_backend_are_taken_as_arguments_and_set_the_dtype():
+    dtype = "float32" if BACKEND == "jax" else "float64"  # JAX: no float64 without x64
+    schedule = InverseTimeDecay(tensor(0.1, dtype), tensor(10, "int32"), 0.5)
+    assert schedule.dtype == dtype
+    assert schedule.decay_steps == 10
+
+
+def test_a_fit_uses_the_schedule_and_a_saved_model_restores_it(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    y = rng.integers(0, 3, 64)
+    schedule = InverseTimeDecay(0.1, 2, 0.5)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+    optimizer = keras.optimizers.SGD(learning_rate=schedule)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert int(np.asarray(optimizer.iterations)) == 8
+    assert optimizer._learning_rate is schedule
+    rate = float(np.asarray(schedule(optimizer.iterations)))
+    assert rate == float(np.float32(float(exact_rate(0.1, 2, 0.5, 8))))
+    assert np.all(np.isfinite(history.history["loss"]))
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    restored = keras.models.load_model(path)
+    assert type(restored.optimizer._learning_rate) is InverseTimeDecay
+    assert restored.optimizer._learning_rate.get_config() == {
+        "initial_learning_rate": 0.1,
+        "decay_steps": 2,
+        "decay_rate": 0.5,
+        "staircase": False,
+        "name": "InverseTimeDecay",
+        "dtype": None,
+    }
+    assert int(np.asarray(restored.optimizer.iterations)) == 8

@@ -1,0 +1,27 @@
+"""The step property (step_property.py) on this process's backend: every
+step type, container, output dtype and path against exact fractions. On
+TensorFlow it runs in tests/python/test_step_property.py, with R's values
+added; `make test-python` runs this folder once per other backend (JAX with
+and without x64, PyTorch, tf_keras)."""
+
+import pytest
+import step_property
+
+# torch.compile is slow to compile; each example compiles three times.
+EXAMPLES = {"torch": 30}.get(step_property.BACKEND, 60)
+
+
+@pytest.mark.skipif(
+    step_property.BACKEND == "tensorflow", reason="tests/python/test_step_property.py runs it"
+)
+def test_every_path_on_this_backend_gives_the_exact_rate():
+    step_property.property_test(EXAMPLES)()
+    summary = step_property.summary()
+    print("step property:", summary)
+    assert summary["examples"] >= EXAMPLES
+    paths = {path for _, _, path, _ in step_property.CHECKED["cases"]}
+    assert {"scalar/python", "array/numpy", "traced/tensor", "variable rate/traced"} <= paths
+    outputs = {output for *_, output in step_property.CHECKED["cases"]}
+    assert outputs == set(step_property.OUTPUT_DTYPES)
+    if step_property.PAIRS:
+        assert summary["pair_floor_cases"] > 0  # the documented neighbouring period was met
