@@ -8,6 +8,7 @@
 #   make demo          the help page's example, fitting a model from R and Python
 #   make test          lint, test-python, check and test-modern: what CI runs
 #   make test-modern   the Debian 13 lane (R 4.5, Python 3.13) in a debootstrap root
+#   make test-install  the wheel with each extra in fresh venvs, from PyPI (not in make test)
 #   make bench         the benchmark table, bench/results.md
 #   make site          the pkgdown site, offline, into build/site
 #   make mutation      mutation scores for the Python, R and C code (about an hour)
@@ -41,7 +42,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
 
-.PHONY: setup demo test test-quick test-python test-r check test-modern bench lint site mutation docs clean clean-modern
+.PHONY: setup demo test test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
@@ -114,6 +115,11 @@ BACKEND_RUN = bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -p no:cachepro
 # machinery run with the schedule in it), on two workers.
 test-quick: setup
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not integration" tests/python
+
+# The built wheel installed as users install it, once per extra, from PyPI:
+# minutes and gigabytes, so not part of make test.
+test-install: setup
+	$(PY) -m pytest -q -s -p no:cacheprovider tests/install
 
 # testthat alone, for development: `make test` runs it once, inside R CMD check.
 test-r: setup

@@ -1,10 +1,22 @@
 # Installing Python for the schedule: install_inverse_time_decay() and the
 # packages it installs (python_requirements()).
 
-# What the schedule needs from Python: Keras 3 and TensorFlow (its CPU build
-# on Linux, where `tensorflow` brings CUDA libraries; elsewhere the one
-# build). NumPy 2 only for reticulate releases that can read its arrays:
-# support came in reticulate 1.38.
+#' The Python packages the schedule needs
+#'
+#' What [install_inverse_time_decay()] installs by default, and what loading
+#' reticulate 1.41 or later declares with `reticulate::py_require()`: Keras 3
+#' and TensorFlow (`tensorflow-cpu` on Linux, where `tensorflow` brings CUDA
+#' libraries; `tensorflow` elsewhere), and `numpy<2` where reticulate is
+#' older than 1.38, the first release that reads NumPy 2 arrays.
+#'
+#' @param reticulate_version The reticulate version to plan for; the
+#'   installed one by default.
+#' @param sysname The operating system, as `Sys.info()[["sysname"]]` names it.
+#' @returns A character vector of pip requirement strings.
+#' @examples
+#' python_requirements()
+#' python_requirements(reticulate_version = "1.28", sysname = "Darwin")
+#' @export
 python_requirements <- function(reticulate_version = utils::packageVersion("reticulate"),
                                 sysname = Sys.info()[["sysname"]]) {
   c(

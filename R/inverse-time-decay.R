@@ -138,8 +138,8 @@
 #'   `"InverseTimeDecay"`.
 #'
 #' @returns A learning-rate schedule of class `inversetimedecay_schedule`: an
-#'   R function of the step that becomes the Keras `LearningRateSchedule`
-#'   wherever it is handed to Keras.
+#'   R function of the step that becomes the Keras `LearningRateSchedule` where
+#'   it is handed to Keras.
 #'
 #' @seealso
 #'   +  <https://www.tensorflow.org/api_docs/python/tf/keras/optimizers/schedules/InverseTimeDecay>
@@ -152,7 +152,8 @@
 #' schedule
 #' schedule(0:5)
 #' stair <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
-#' head(as.data.frame(stair, steps = 0:30))
+#' # Steady within each period of 10 steps, lower from the next:
+#' as.data.frame(stair, steps = c(0, 9, 10, 19, 20, 30))
 #' plot(schedule, steps = 0:50)
 #' lines(as.data.frame(stair, steps = 0:50), type = "s", lty = 2)
 #'

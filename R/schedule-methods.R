@@ -11,7 +11,7 @@
 #'
 #' @param x A schedule made by [learning_rate_schedule_inverse_time_decay()].
 #' @param call The call to name in errors raised by Python.
-#' @returns A Python object inheriting from
+#' @returns A Python object, a Keras schedule: it inherits from
 #'   `keras.optimizers.schedules.LearningRateSchedule`.
 #' @family inverse time decay schedule
 #' @export

@@ -73,7 +73,7 @@ def main():
         ours = worst(InverseTimeDecay(*params), params, steps)
         builtin = worst(keras.optimizers.schedules.InverseTimeDecay(lr, *params[1:]), params, steps)
         lines.append(
-            f"| float32 continuous {params}, {steps.size} steps ≤ 2**31: max error (ulp) "
+            f"| float32 continuous {params}, {steps.size} steps ≤ 2^31: max error (ulp) "
             f"| {ours:.3f} | {builtin:.3f} |"
         )
     ours_make = lambda *a: InverseTimeDecay(*a, staircase=True)  # noqa: E731

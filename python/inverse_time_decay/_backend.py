@@ -16,14 +16,26 @@ LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in (
     "yes",
 )
 
-if LEGACY_KERAS:
-    import tf_keras as keras
+_INSTALL = (
+    "inverse_time_decay needs Keras and a backend for it: "
+    "pip install 'inverse_time_decay[tensorflow]' (or [jax] or [torch]); "
+    "for tf_keras, pip install tensorflow-cpu and then pip install --no-deps tf-keras. "
+    "From R, install_inverse_time_decay() installs them."
+)
 
-    BACKEND = "tensorflow"
-else:
-    import keras
+try:
+    if LEGACY_KERAS:
+        import tf_keras as keras
 
-    BACKEND = keras.backend.backend()
+        BACKEND = "tensorflow"
+    else:
+        import keras
+
+        BACKEND = keras.backend.backend()
+except ModuleNotFoundError as error:
+    # Keras itself, or the backend Keras imports first (its own error names
+    # only the missing module).
+    raise ImportError(f"{_INSTALL} (Missing: the module '{error.name}'.)") from error
 
 LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 

@@ -139,18 +139,14 @@ PYTHON_FLOAT_DTYPES = ("float32", "float64")
 PYTHON_FLOATS = PythonFloats()
 
 
-def _in_place(function: Any) -> Any:
-    """A numpy ufunc that writes into its array argument (the formula's
-    own), or makes one for scalars and 0-d results."""
-
-    def apply(a: Any, b: Any) -> Any:
-        if isinstance(a, np.ndarray) and a.ndim:
-            return function(a, b, out=a)
-        if isinstance(b, np.ndarray) and b.ndim:
-            return function(a, b, out=b)
-        return np.asarray(function(a, b))
-
-    return apply
+def _own_array(a: Any, b: Any) -> Any:
+    """Where a numpy operation may write its result: the array argument (the
+    formula's own), or None for scalars and 0-d values."""
+    if isinstance(a, np.ndarray) and a.ndim:
+        return a
+    if isinstance(b, np.ndarray) and b.ndim:
+        return b
+    return None
 
 
 class NumpyArrays(Float64Namespace):
@@ -162,9 +158,20 @@ class NumpyArrays(Float64Namespace):
     from_bool = staticmethod(_same)
     constant = staticmethod(_same)
     fence = staticmethod(_same)
-    add = staticmethod(_in_place(np.add))
-    multiply = staticmethod(_in_place(np.multiply))
-    divide = staticmethod(_in_place(np.divide))
+
+    # In place: no new array per operation. A 0-d result is a numpy scalar,
+    # made a 0-d array again.
+    @staticmethod
+    def add(a: Any, b: Any) -> Any:
+        return np.asarray(np.add(a, b, out=_own_array(a, b)))
+
+    @staticmethod
+    def multiply(a: Any, b: Any) -> Any:
+        return np.asarray(np.multiply(a, b, out=_own_array(a, b)))
+
+    @staticmethod
+    def divide(a: Any, b: Any) -> Any:
+        return np.asarray(np.divide(a, b, out=_own_array(a, b)))
 
     @staticmethod
     def is_integer(steps: np.ndarray) -> bool:

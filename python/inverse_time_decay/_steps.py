@@ -197,7 +197,7 @@ def _torch_value(step: Any, name: str) -> Optional[np.ndarray]:
     torch = sys.modules["torch"]
     if torch.compiler.is_compiling():
         return None
-    if getattr(step, "is_meta", False):
+    if step.is_meta:
         _refuse(name, f"<tensor on the meta device, shape={tuple(step.shape)}>: it has no value")
     step = step.detach()
     if step.dtype == torch.bfloat16:

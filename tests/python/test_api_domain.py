@@ -35,6 +35,8 @@ def test_a_half_precision_staircase_takes_single_steps(dtype):
     want = rounded_once(exact_rate(0.1, 10, 0.5, 15, True), dtype)
     assert as_float(schedule(15)) == want
     assert float(schedule.numpy_values(15)) == want
+    assert schedule.numpy_values([15, 5]).dtype == np.dtype(dtype)
+    assert schedule.numpy_values(15).dtype == np.dtype(dtype)
     inherited = InverseTimeDecay(np.asarray(lr, dtype), 10, 0.5, staircase=True)
     assert inherited.dtype == dtype
     assert as_float(inherited(15)) == rounded_once(exact_rate(lr, 10, 0.5, 15, True), dtype)
@@ -72,6 +74,15 @@ def test_a_variable_rate_is_followed_at_every_call(make):
     variable.assign(-1.0)
     with pytest.raises(ValueError, match=re.escape("`initial_learning_rate` must be >= 0")):
         schedule(2)
+    variable.assign(0.5)
+    half = InverseTimeDecay(variable, 2, 1.0, dtype="float16")
+    variable.assign(1e5)
+    with pytest.raises(ValueError) as info:
+        half(2)
+    assert str(info.value).startswith(
+        "Argument `initial_learning_rate` must be at most 65504.0, the largest float16. "
+        "Received: initial_learning_rate=<"
+    )
 
 
 def test_a_variable_rate_is_checked_when_built():

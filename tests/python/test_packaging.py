@@ -46,6 +46,8 @@ def test_the_wheel_holds_the_package_its_types_and_the_mit_licence(dist):
             "__init__.py",
             "_backend.py",
             "_float_float.py",
+            "_formula.py",
+            "_steps.py",
             "_validation.py",
             "demo.py",
             "schedule.py",

@@ -1,6 +1,9 @@
 """The pkgdown site as a reader sees it: built offline from this tree, its
-reference page for learning_rate_schedule_inverse_time_decay opened in
-headless Chromium, the usage line in the rendered page and the figure drawn."""
+home page, reference page for learning_rate_schedule_inverse_time_decay and
+article opened in headless Chromium: the usage line and the figure drawn,
+install first on the home page, the Python page in the navbar, a clean
+article title, a whole Value paragraph, and nothing that breaks once
+deployed (no file:// link, no image without a source)."""
 
 import os
 import re
@@ -130,3 +133,42 @@ def test_the_reference_page_shows_the_usage_line_and_draws_the_figure(site, tmp_
     bare_shot = tmp_path / "bare.png"
     chromium(f"--screenshot={bare_shot}", (bare / PAGE).as_uri())
     assert dark_pixels(rows) > dark_pixels(read_png(bare_shot)) + 2000
+
+
+def rendered_text(site, page):
+    dom = chromium("--virtual-time-budget=5000", "--dump-dom", (site / page).as_uri())
+    return dom, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom))
+
+
+def test_the_site_deploys_anywhere_no_file_links_no_empty_images(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text()
+        assert "file://" not in html, page
+        assert not re.search(r"<img[^>]*src=\"\"", html), page
+        assert not re.search(r"<img(?![^>]*\bsrc=)[^>]*>", html), page
+
+
+def test_the_home_page_is_for_users_install_first_python_in_the_navbar(site):
+    dom, text = rendered_text(site, "index.html")
+    assert "Install" in text and "install_inverse_time_decay()" in text
+    assert 'pip install "inverse_time_decay[tensorflow]"' in text
+    assert text.index("Install") < text.index("From a checkout")
+    # The navbar links the Python page, and the bug tracker (a placeholder).
+    navbar = dom[dom.index("<nav") : dom.index("</nav>")]
+    assert 'href="README-python.html"' in navbar
+    assert "https://example.org/inversetimedecay/repository/issues" in navbar
+
+
+def test_the_article_title_is_clean_and_the_value_section_whole(site):
+    dom, _ = rendered_text(site, "articles/choosing-decay.html")
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", dom, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", title).strip() == "Choosing decay_rate and decay_steps"
+    assert "`" not in title
+    html = (site / PAGE).read_text()
+    value = html[html.index('id="value"') : html.index('id="details"')]
+    assert value.count("<p>") == 1  # one paragraph, not broken mid-sentence
+    assert re.search(
+        r"becomes the Keras <code>LearningRateSchedule</code> where\s+it is handed", value
+    )
