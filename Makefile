@@ -147,6 +147,7 @@ lint: setup
 	$(PY) tools/lint/assertions.py tests/python
 	$(PY) tools/lint/assertions.py tests/python/integration
 	$(PY) tools/lint/assertions.py tests/python/backends
+	$(PY) tools/lint/assertions.py tests/install
 	$(PY) tools/lint/assertions.py tests/python/tf_keras
 	Rscript tools/lint/assertions.R tests/testthat
 	$(PY) -m ruff check .
