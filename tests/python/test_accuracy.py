@@ -42,10 +42,9 @@ def max_ulps(schedule, params, staircase, steps):
 
 
 @pytest.mark.parametrize("params", PROBE_PARAMS)
-def test_float32_continuous_within_one_ulp_up_to_2_31(params):
+def test_float32_continuous_within_half_an_ulp_up_to_2_31(params):
     steps = probe_steps()
     ours = max_ulps(InverseTimeDecay(*params), params, False, steps)
-    assert ours <= 1.0
     # The rounding of float64 then float32 keeps it under half an ulp plus
     # float64 noise.
     assert ours <= 0.5 + 1e-6

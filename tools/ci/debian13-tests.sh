@@ -22,7 +22,7 @@ step "pytest: R and Python in one process (rpy2), parity and models across the t
 cd /src
 bash /src/tools/ci/pytest.sh /opt/venv/bin/python "$summary" -p no:cacheprovider \
   tests/python/test_rpy2_in_process.py tests/python/test_r_parity.py \
-  tests/python/test_cross_language_models.py || failed=1
+  tests/python/integration/test_cross_language_models.py || failed=1
 
 step "R demo (demo/iris-fit.R)"
 if Rscript demo/iris-fit.R >/results/demo.log 2>&1; then
