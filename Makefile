@@ -97,17 +97,19 @@ test-python: setup
 	@mkdir -p $(LANES)
 	@# Keras picks its backend once per process, at first import: tests/python
 	@# runs on TensorFlow (two workers, a file each: the tests wait on
-	@# subprocesses and compilers much of the time), then tests/python/backends
-	@# once per other backend, two runs at a time, as Keras's CI runs its
-	@# suite once per backend. tests/python/tf_keras joins the tf_keras run.
+	@# subprocesses and compilers much of the time), and beside it
+	@# tests/python/backends once per other backend, two chains of runs, as
+	@# Keras's CI runs its suite once per backend. tests/python/tf_keras joins
+	@# the tf_keras run.
 	@status=0; \
-	  bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile tests/python || status=1; \
 	  ( s=0; KERAS_BACKEND=jax PYTEST_LABEL="pytest jax" $(BACKEND_RUN) || s=1; \
 	    KERAS_BACKEND=jax JAX_ENABLE_X64=1 PYTEST_LABEL="pytest jax x64" $(BACKEND_RUN) || s=1; \
 	    exit $$s ) & jax=$$!; \
 	  ( s=0; KERAS_BACKEND=torch PYTEST_LABEL="pytest torch" $(BACKEND_RUN) || s=1; \
 	    TF_USE_LEGACY_KERAS=1 PYTEST_LABEL="pytest tf_keras" $(BACKEND_RUN) tests/python/tf_keras || s=1; \
 	    exit $$s ) & others=$$!; \
+	  bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile --durations=12 \
+	    tests/python || status=1; \
 	  wait $$jax || status=1; wait $$others || status=1; exit $$status
 BACKEND_RUN = bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -p no:cacheprovider tests/python/backends
 

@@ -8,7 +8,7 @@ import pytest
 import step_property
 
 # torch.compile is slow to compile; each example compiles three times.
-EXAMPLES = {"torch": 30}.get(step_property.BACKEND, 60)
+EXAMPLES = {"torch": 15}.get(step_property.BACKEND, 30)
 
 
 @pytest.mark.skipif(
