@@ -167,7 +167,6 @@ class ops:
     equal = staticmethod(_source.equal)
     not_equal = staticmethod(_source.not_equal)
     less = staticmethod(_source.less)
-    greater = staticmethod(_source.greater)
     logical_and = staticmethod(_source.logical_and)
     abs = staticmethod(_source.abs)
     where = staticmethod(_source.where)
