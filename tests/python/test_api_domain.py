@@ -13,7 +13,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import exact_rate, rounded_once, run_python
+from conftest import exact_rate, rounded_once
 from inverse_time_decay import InverseTimeDecay
 
 
@@ -180,26 +180,3 @@ def test_a_whole_decay_steps_is_kept_as_an_int_below_2_63(given, kept):
     assert schedule.decay_steps == kept
     assert type(schedule.decay_steps) is type(kept)
     assert schedule.get_config()["decay_steps"] == kept
-
-
-def test_jax_without_x64_gives_the_documented_neighbouring_period():
-    # decay_steps 0.1 is a little above one tenth in float64: 3 / 0.1 is
-    # 29.999999999999996, period 29. Float32 pairs hold 0.1 to ~48 bits and
-    # may give period 30, as the docstring says; nothing else may differ.
-    code = """
-import json, jax, jax.numpy as jnp
-from inverse_time_decay import InverseTimeDecay
-s = InverseTimeDecay(1.0, 0.1, 1.0, staircase=True)
-print(json.dumps([float(s(3.0)), float(jax.jit(s)(jnp.float32(3.0))),
-                  float(jax.jit(s)(jnp.float32(2.55)))]))
-"""
-    import json
-
-    eager, jitted, clear = json.loads(
-        run_python(code, env={"KERAS_BACKEND": "jax"}).splitlines()[-1]
-    )
-    assert eager == float(np.float32(float(exact_rate(1.0, 0.1, 1.0, 3.0, True))))
-    assert eager == float(np.float32(1 / 30))
-    assert jitted in (eager, float(np.float32(1 / 31)))
-    step = float(np.float32(2.55))  # period 25, far from a boundary
-    assert clear == float(np.float32(float(exact_rate(1.0, 0.1, 1.0, step, True))))

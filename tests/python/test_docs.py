@@ -66,6 +66,8 @@ def test_the_python_blocks_print_what_they_show(path):
     ]
     if not doctests:
         pytest.skip(f"{path} has no Python block")
+    # A fresh interpreter, as a reader's: this process has changed Keras's
+    # global state (floatx, registered objects) in other tests.
     code = (
         "import doctest, sys\n"
         "test = doctest.DocTestParser().get_doctest(sys.stdin.read(), {}, 'docs', None, 0)\n"

@@ -126,3 +126,31 @@ def test_a_fit_uses_the_schedule_and_a_saved_model_restores_it(tmp_path):
         "dtype": None,
     }
     assert int(np.asarray(restored.optimizer.iterations)) == 8
+
+
+def float32_pairs():
+    if BACKEND != "jax":
+        return False
+    import jax
+
+    return not jax.config.read("jax_enable_x64")
+
+
+@pytest.mark.skipif(not float32_pairs(), reason="only JAX without x64 computes in float32 pairs")
+def test_float32_pairs_give_at_most_the_documented_neighbouring_period():
+    # decay_steps 0.1 is a little above one tenth in float64: 3 / 0.1 is
+    # 29.999999999999996, period 29. Float32 pairs hold 0.1 to ~48 bits and
+    # may give period 30, as the docstring says; a step far from a boundary
+    # gets its own period.
+    import jax
+    import jax.numpy as jnp
+
+    schedule = InverseTimeDecay(1.0, 0.1, 1.0, staircase=True)
+    eager = float(schedule(3.0))
+    assert eager == float(np.float32(float(exact_rate(1.0, 0.1, 1.0, 3.0, True))))
+    assert eager == float(np.float32(1 / 30))
+    compiled = jax.jit(schedule)
+    assert float(compiled(jnp.float32(3.0))) in (eager, float(np.float32(1 / 31)))
+    step = float(np.float32(2.55))  # period 25
+    want = float(np.float32(float(exact_rate(1.0, 0.1, 1.0, step, True))))
+    assert float(compiled(jnp.float32(step))) == want
