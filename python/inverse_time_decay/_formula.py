@@ -108,8 +108,10 @@ class PythonFloats(Float64Namespace):
     fmod = staticmethod(math.fmod)
     logical_and = staticmethod(operator.and_)
     from_bool = staticmethod(float)
-    constant = staticmethod(_same)
-    fence = staticmethod(_same)
+    # `+x` is the float itself, in C: on this path, the optimizer-free eager
+    # call, each Python-level call shows.
+    constant = staticmethod(operator.pos)
+    fence = staticmethod(operator.pos)
     add = staticmethod(operator.add)
     multiply = staticmethod(operator.mul)
     divide = staticmethod(operator.truediv)
@@ -127,11 +129,9 @@ class PythonFloats(Float64Namespace):
     def full(step: Any, value: float) -> float:
         return value
 
-    @staticmethod
-    def round(value: float, dtype: str) -> Any:
-        # The tensor's conversion rounds once; only float32 and float64
-        # come here (`PYTHON_FLOAT_DTYPES`).
-        return ops.convert_to_tensor(value, dtype)
+    # The tensor's conversion rounds once; only float32 and float64 come
+    # here (`PYTHON_FLOAT_DTYPES`).
+    round = staticmethod(ops.convert_to_tensor)
 
 
 # Output dtypes for which `PythonFloats.round` rounds once.
