@@ -200,8 +200,9 @@ class NumpyArrays(Float64Namespace):
         # Keras backend (tf_keras too) loads it.
         if dtype in PYTHON_FLOAT_DTYPES:
             return np.asarray(values).astype(dtype, copy=False)
-        with np.errstate(invalid="ignore"):  # inf - inf where rates overflow
-            return np.asarray(round_once(values, dtype, _NumpyCasts))
+        # Every rate is finite (at most initial_learning_rate, which the
+        # dtype holds), so round_once's differences are too.
+        return np.asarray(round_once(values, dtype, _NumpyCasts))
 
 
 NUMPY_ARRAYS = NumpyArrays()
