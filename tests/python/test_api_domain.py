@@ -118,7 +118,7 @@ def test_a_dtype_is_taken_in_every_spelling_keras_takes(dtype):
 @pytest.mark.parametrize(
     "dtype",
     [float, "float", np.int32, "torch:int64", 3, object(), types.SimpleNamespace(name=5)],
-    ids=repr,
+    ids=["float", "'float'", "np.int32", "torch.int64", "3", "object()", "name=5"],
 )
 def test_a_dtype_that_is_not_a_float_dtype_is_refused_naming_it(dtype):
     if dtype == "torch:int64":
