@@ -192,3 +192,59 @@ def test_a_whole_decay_steps_is_kept_as_an_int_below_2_63(given, kept):
     assert schedule.decay_steps == kept
     assert type(schedule.decay_steps) is type(kept)
     assert schedule.get_config()["decay_steps"] == kept
+
+
+class ArrayLike:
+    """Anything numpy can read through __array__ (a pandas Series, say)."""
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array([0, 3, 6])
+
+
+@pytest.mark.parametrize(
+    "step,message",
+    [
+        (np.int64(-3), "must be >= 0. Received: step=-3"),
+        (np.float64(-np.inf), "must be finite. Received: step=-inf"),
+        (np.float32(np.inf), "must be finite. Received: step=inf"),
+        (np.float16(-0.5), "must be >= 0. Received: step=-0.5"),
+    ],
+    ids=repr,
+)
+def test_a_bad_single_numpy_step_is_named_with_its_value(step, message):
+    with pytest.raises(ValueError) as info:
+        InverseTimeDecay(0.1, 3, 0.5)(step)
+    assert str(info.value) == "Argument `step` " + message
+
+
+def test_objects_numpy_reads_are_steps_and_others_are_named():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in (0, 3, 6)]
+    np.testing.assert_array_equal(schedule(ArrayLike()).numpy(), want)
+    with pytest.raises(TypeError) as info:
+        schedule(types.SimpleNamespace())
+    assert str(info.value) == (
+        "Argument `step` must be an integer or floating-point number, array or tensor. "
+        "Received: step=<SimpleNamespace>"
+    )
+    with pytest.raises(TypeError) as info:
+        schedule(np.array(None, dtype=object))
+    assert str(info.value).endswith("Received: step=<ndarray of dtype object>")
+    with pytest.raises(TypeError) as info:
+        schedule(keras.Input((2,)))
+    assert str(info.value) == (
+        "Argument `step` must be an integer or floating-point number, array or tensor. "
+        "Received: step=<KerasTensor shape=(None, 2)>: a symbolic Keras input has no "
+        "value; the schedule takes the optimizer's step"
+    )
+
+
+def test_a_traced_bfloat16_step_gives_its_rate_and_a_traced_bool_is_named():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    traced = tf.function(lambda step: schedule(step))
+    steps = tf.constant([0.0, 3.0, 7.0], dtype=tf.bfloat16)
+    want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in (0, 3, 7)]
+    np.testing.assert_array_equal(traced(steps).numpy(), want)
+    with pytest.raises(TypeError) as info:
+        traced(tf.constant([True]))
+    assert "Received: step=<SymbolicTensor of dtype bool>" in str(info.value)
