@@ -248,3 +248,17 @@ def test_a_traced_bfloat16_step_gives_its_rate_and_a_traced_bool_is_named():
     with pytest.raises(TypeError) as info:
         traced(tf.constant([True]))
     assert "Received: step=<SymbolicTensor of dtype bool>" in str(info.value)
+
+
+def test_the_rate_is_kept_as_keras_keeps_it_a_variable_itself_a_number_as_a_float():
+    variable = keras.Variable(0.5)
+    assert InverseTimeDecay(variable, 2, 1.0).initial_learning_rate is variable
+    number = InverseTimeDecay(np.float32(0.5), 2, 1.0).initial_learning_rate
+    assert type(number) is float and number == 0.5
+
+
+def test_a_jax_array_step_in_a_tensorflow_process_gives_its_rates():
+    jnp = importlib.import_module("jax.numpy")
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in (0, 3, 7)]
+    np.testing.assert_array_equal(schedule(jnp.asarray([0, 3, 7])).numpy(), want)
