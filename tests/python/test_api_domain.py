@@ -262,3 +262,13 @@ def test_a_jax_array_step_in_a_tensorflow_process_gives_its_rates():
     schedule = InverseTimeDecay(0.1, 3, 0.5)
     want = [np.float32(float(exact_rate(0.1, 3, 0.5, s))) for s in (0, 3, 7)]
     np.testing.assert_array_equal(schedule(jnp.asarray([0, 3, 7])).numpy(), want)
+
+
+def test_numpy_values_names_steps_for_a_single_bad_number_and_a_ragged_list_is_named():
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    with pytest.raises(ValueError) as info:
+        schedule.numpy_values(-1)
+    assert str(info.value) == "Argument `steps` must be >= 0. Received: steps=-1"
+    with pytest.raises(TypeError) as info:
+        schedule([1, [2, 3]])
+    assert str(info.value).endswith("Received: step=<list of dtype object>")
