@@ -199,7 +199,8 @@ def main():
     for label, a, b, c, ratio, target, met, _notes in table:
         lines.append(f"| {label} | {a:.4g} | {b:.4g} | {c:.4g} | {ratio} | {target} | {met} |")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    fit_notes = [t[-1] for t in table if t[-1]]
+    # Each row's note once (the two fit rows share one).
+    notes = list(dict.fromkeys(t[-1] for t in table if t[-1]))
     text = "\n".join(
         [
             f"Measured {stamp}"
@@ -211,8 +212,7 @@ def main():
             "",
             *lines,
             "",
-            *(f"Fit throughput medians and [min-max]: {n}" for n in fit_notes[:1]),
-            "",
+            *(line for note in notes for line in (note, "")),
             "Accuracy against exact rational arithmetic (bench/accuracy.py):",
             "",
             accuracy,

@@ -126,10 +126,17 @@ def float64_available() -> bool:
 if LEGACY_KERAS or BACKEND == "tensorflow":
     import tensorflow as tf
 
+    _TF_DTYPES: dict[str, Any] = {}
+
     def _tensor_constant(x: Any, dtype: str) -> Any:
         # tf.constant gives the same EagerTensor as keras.ops.convert_to_tensor
-        # at a fraction of its cost; the eager fast path lives on this.
-        return tf.constant(x, dtype=dtype)
+        # at a fraction of its cost; the eager fast path lives on this. Given
+        # a DType rather than its name it takes about 1 µs less (of 4).
+        try:
+            tf_dtype = _TF_DTYPES[dtype]
+        except KeyError:
+            tf_dtype = _TF_DTYPES[dtype] = tf.as_dtype(dtype)
+        return tf.constant(x, tf_dtype)
 
 else:
     tf = None

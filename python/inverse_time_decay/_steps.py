@@ -16,8 +16,16 @@ from typing import Any, NoReturn, Optional, Union
 import numpy as np
 
 from inverse_time_decay._backend import LEGACY_KERAS, keras, ops
+from inverse_time_decay._backend import tf as _tf
 
 _INF = float("inf")
+
+# The dtypes `eager_variable` reads; on other backends, none.
+_NUMBER_NAMES = "uint8 uint16 uint32 uint64 int8 int16 int32 int64 float16 bfloat16 float32 float64"
+_NUMBER_DTYPES = frozenset() if _tf is None else frozenset(map(_tf.as_dtype, _NUMBER_NAMES.split()))
+# A Keras 3 Variable's own class on this backend (not its subclasses, which
+# take the general path); None on tf_keras, whose variables are tf.Variables.
+_KERAS_VARIABLE = None if LEGACY_KERAS else keras.Variable
 
 
 def _refuse(name: str, what: str) -> NoReturn:
@@ -43,6 +51,27 @@ def python_number(step: Union[int, float], name: str = "step") -> Union[int, flo
     if step < 0:
         _bad_value(name, "must be >= 0", step)
     return step
+
+
+def eager_variable(step: Any) -> Optional[Union[int, float]]:
+    """The optimizer's `iterations` read eagerly on TensorFlow: a 0-d
+    integer or float variable's value as a checked Python number; None for
+    anything else (`known` or `traced` reads those).
+
+    One read op and nothing more: this is the eager optimizer's call, and
+    `known`'s general reading costs twice the read itself.
+    """
+    if type(step) is _KERAS_VARIABLE:
+        step = step.value
+    if (
+        type(step).__name__ != "ResourceVariable"
+        or step.dtype not in _NUMBER_DTYPES
+        or step.shape.rank != 0
+        or not _tf.executing_eagerly()
+    ):
+        return None
+    value = _tf.raw_ops.ReadVariableOp(resource=step.handle, dtype=step.dtype)
+    return python_number(value.numpy().item())
 
 
 def known(step: Any, name: str = "step") -> Optional[np.ndarray]:

@@ -60,8 +60,9 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     The Python-number path serves float32 and float64 outputs; a single
     step of a 16-bit output takes the numpy path, which rounds once. Known
-    values are numpy's, eager tensors' and variables'. Reading and
-    checking the step happen before, once, in `_steps.py`.
+    values are numpy's, eager tensors' and variables' (a 0-d TensorFlow
+    variable, the eager optimizer's `iterations`, by one read op). Reading
+    and checking the step happen before, once, in `_steps.py`.
 
     Arithmetic. The first three paths (and the R package) evaluate the
     formula with the same float64 operations and round once to the output
@@ -143,9 +144,14 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     def __call__(self, step: Any) -> Any:
         dtype = self.dtype
-        if (type(step) is int or type(step) is float) and dtype in PYTHON_FLOAT_DTYPES:
-            number = _steps.python_number(step)
-            return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self._terms, dtype)
+        if dtype in PYTHON_FLOAT_DTYPES:
+            number: Optional[Union[int, float]]
+            if type(step) is int or type(step) is float:
+                number = _steps.python_number(step)
+            else:
+                number = _steps.eager_variable(step)
+            if number is not None:
+                return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self._terms, dtype)
         if type(step).__name__ == "RaggedTensor":
             return step.with_flat_values(self(step.flat_values))
         steps = _steps.known(step)

@@ -272,3 +272,37 @@ def test_numpy_values_names_steps_for_a_single_bad_number_and_a_ragged_list_is_n
     with pytest.raises(TypeError) as info:
         schedule([1, [2, 3]])
     assert str(info.value).endswith("Received: step=<list of dtype object>")
+
+
+@pytest.mark.parametrize("make", [keras.Variable, tf.Variable], ids=["keras", "tf"])
+def test_an_eager_variable_step_is_read_at_each_call_whatever_it_holds(make):
+    """The optimizer's `iterations` is read by one op (`_steps.eager_variable`);
+    what that read does not take (a vector, a complex or bool variable, or
+    a variable inside `tf.function`) takes the general path, with the same
+    values and messages."""
+    schedule = InverseTimeDecay(0.1, 3, 0.5, staircase=True)
+    iterations = make(np.int64(4), dtype="int64", trainable=False)
+    assert as_float(schedule(iterations)) == float(np.float32(exact_rate(0.1, 3, 0.5, 4, True)))
+    iterations.assign(np.int64(6))
+    assert as_float(schedule(iterations)) == float(np.float32(exact_rate(0.1, 3, 0.5, 6, True)))
+    compiled = tf.function(schedule)
+    assert as_float(compiled(iterations)) == float(np.float32(exact_rate(0.1, 3, 0.5, 6, True)))
+    iterations.assign(np.int64(9))
+    assert as_float(compiled(iterations)) == float(np.float32(exact_rate(0.1, 3, 0.5, 9, True)))
+    top = np.uint64(2**64 - 1)
+    assert as_float(schedule(tf.Variable(top))) == float(
+        np.float32(exact_rate(0.1, 3, 0.5, 2**64 - 1, True))
+    )
+    vector = tf.Variable([3.5, 7.0])
+    want = [np.float32(exact_rate(0.1, 3, 0.5, s, True)) for s in (3.5, 7)]
+    np.testing.assert_array_equal(schedule(vector).numpy(), want)
+    half = schedule(make(np.float16(7.0), dtype="float16", trainable=False))
+    assert as_float(half) == float(np.float32(exact_rate(0.1, 3, 0.5, 7, True)))
+    assert as_float(schedule(tf.Variable(7 + 0j))) == float(want[1])
+    with pytest.raises(ValueError, match=re.escape("must be real")):
+        schedule(tf.Variable(7 + 1j))
+    with pytest.raises(TypeError, match=re.escape("Received: step=")):
+        schedule(tf.Variable(True))
+    for bad, message in [(-1, "must be >= 0. Received: step=-1"), (np.inf, "must be finite")]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            schedule(make(bad, trainable=False))
