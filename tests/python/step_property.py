@@ -39,7 +39,7 @@ from fractions import Fraction
 
 import ml_dtypes
 import numpy as np
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
@@ -327,12 +327,14 @@ def check_pairs(name, values, want, exact, exact_steps, schedule):
 
 
 def property_test(examples, extra=None):
-    """The hypothesis test, over `examples` random examples."""
+    """The hypothesis test, over `examples` random examples and the
+    explicit ones; `examples=0`: the explicit ones alone."""
 
     # The same examples on every run, so that CI cannot pass one day and
     # fail the next; STEP_PROPERTY_SEARCH=1 draws new ones.
     @settings(
-        max_examples=examples,
+        max_examples=max(examples, 1),
+        phases=[Phase.explicit] if examples == 0 else list(Phase),
         deadline=None,
         derandomize=os.environ.get("STEP_PROPERTY_SEARCH") != "1",
         database=None,
@@ -377,6 +379,25 @@ EDGE_CASES = [
     # number: 3 / 0.1 is 29.999999999999998 in float64; under JAX without
     # x64 compiled code may give period 30 (documented).
     (1.0, 0.1, 1.0, True, "float32", [3.0, 0.3, 0.0, 1.0, 2.5, 6.0]),
+    # The grids test_values.py and test_accuracy.py once checked: an integer
+    # rate (Keras truncates it), a zero decay_rate with a fractional
+    # decay_steps, fractional steps, and staircase steps beside boundaries
+    # up to 2**53 (k * decay_steps - 1, k * decay_steps, + 1).
+    (1, 10, 0.5, True, "int64", [9, 10, 11, 99, 100, 0]),
+    (0.1, 1.0, 0.5, False, "int64", [0, 12345, 2**24 + 1, 2**31 - 1, 99, 2**31]),
+    (2.0, 3.3, 0.0, True, "int64", [0, 3, 4, 99, 2**31 - 1, 12345]),
+    (3e-4, 7, 0.05, False, "float64", [0.0, 1.0, 12345.0, 2.0**31 - 1, 1e15, 0.5]),
+    (0.5, 0.5, 1.0, True, "float64", [0.0, 0.5, 0.49, 1.0, 2.0**24 + 1, 99.0]),
+    (
+        0.01,
+        1000,
+        2.0,
+        True,
+        "int64",
+        [999, 1000, 1001] + [2**53 // 1000 * 1000 + d for d in (-1, 0, 1)],
+    ),
+    (0.1, 2**20 + 1, 0.5, True, "int64", [(2**32 - 3) * (2**20 + 1) + d for d in (-1, 0, 1)] * 2),
+    (0.1, 3, 0.5, True, "uint64", [2**53 - 3, 2**53 - 2, 2**53 - 1, 3, 2, 4]),
 ]
 
 
