@@ -41,9 +41,9 @@ run() {
   )
 }
 
-# select DIR TEST...: the test files mutmut runs there, in place of the
+# use_tests DIR TEST...: the test files mutmut runs there, in place of the
 # selection pyproject.toml names.
-select() {
+use_tests() {
   "$python" - "$@" <<'EOF'
 import re
 import sys
@@ -73,7 +73,7 @@ def test_step_property_explicit_examples():
     step_property.property_test(0)()
 EOF
 mapfile -t fast < <(sed -n '/^pytest_add_cli_args_test_selection/,/^]/s/^ *"\(tests[^"]*\)",*$/\1/p' "$here/../../pyproject.toml")
-select "$work/tensorflow" "${fast[@]}" tests/python/test_examples_for_mutation.py
+use_tests "$work/tensorflow" "${fast[@]}" tests/python/test_examples_for_mutation.py
 run "$work/tensorflow"
 
 copy "$work/jax"
@@ -100,7 +100,7 @@ def test_step_property_on_float32_pairs():
     step_property.paths = compiled_paths
     step_property.property_test(10)()  # and its explicit examples
 EOF
-select "$work/jax" tests/python/test_pairs_for_mutation.py
+use_tests "$work/jax" tests/python/test_pairs_for_mutation.py
 mapfile -t survivors < <(sed -n 's/^ *\(inverse_time_decay\.[^ ]*\): survived$/\1/p' "$work/tensorflow/results.txt")
 KERAS_BACKEND=jax run "$work/jax" "$pairs" "${survivors[@]}"
 
