@@ -326,9 +326,10 @@ def check_pairs(name, values, want, exact, exact_steps, schedule):
         assert float(value) in allowed, (name, step, float(value), allowed)
 
 
-def property_test(examples, extra=None):
+def property_test(examples, extra=None, value_examples=False):
     """The hypothesis test, over `examples` random examples and the
-    explicit ones; `examples=0`: the explicit ones alone."""
+    explicit ones (VALUE_EXAMPLES too if `value_examples`); `examples=0`:
+    the explicit ones alone."""
 
     # The same examples on every run, so that CI cannot pass one day and
     # fail the next; STEP_PROPERTY_SEARCH=1 draws new ones.
@@ -347,7 +348,7 @@ def property_test(examples, extra=None):
     def test(case, output):
         check(*case, output=output, extra=extra)
 
-    for case in EDGE_CASES:
+    for case in EDGE_CASES + (VALUE_EXAMPLES if value_examples else []):
         if case[4] in TENSOR_DTYPES:
             test = example(case, "float32")(test)
     # Each output dtype at least once, a 16-bit staircase among them (its
@@ -379,10 +380,15 @@ EDGE_CASES = [
     # number: 3 / 0.1 is 29.999999999999998 in float64; under JAX without
     # x64 compiled code may give period 30 (documented).
     (1.0, 0.1, 1.0, True, "float32", [3.0, 0.3, 0.0, 1.0, 2.5, 6.0]),
-    # The grids test_values.py and test_accuracy.py once checked: an integer
-    # rate (Keras truncates it), a zero decay_rate with a fractional
-    # decay_steps, fractional steps, and staircase steps beside boundaries
-    # up to 2**53 (k * decay_steps - 1, k * decay_steps, + 1).
+]
+
+# The grids test_values.py and test_accuracy.py once checked on TensorFlow,
+# now explicit examples there (test_step_property.py and make mutation): an
+# integer rate (Keras truncates it), a zero decay_rate with a fractional
+# decay_steps, fractional steps, and staircase steps beside boundaries up to
+# 2**53 (k * decay_steps - 1, k * decay_steps, + 1). The other backends'
+# runs leave them out: each compiles anew there, for seconds.
+VALUE_EXAMPLES = [
     (1, 10, 0.5, True, "int64", [9, 10, 11, 99, 100, 0]),
     (0.1, 1.0, 0.5, False, "int64", [0, 12345, 2**24 + 1, 2**31 - 1, 99, 2**31]),
     (2.0, 3.3, 0.0, True, "int64", [0, 3, 4, 99, 2**31 - 1, 12345]),

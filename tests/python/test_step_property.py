@@ -3,7 +3,8 @@
 as one more path (the R package in this process, through rpy2). The other
 backends run it from backends/test_step_property_here.py, in the pytest
 process `make test-python` starts for each. Each run adds
-step_property.EDGE_CASES to its random examples."""
+step_property.EDGE_CASES to its random examples; this one adds
+VALUE_EXAMPLES too."""
 
 import json
 
@@ -46,7 +47,7 @@ def r_values(embedded_r):
 
 
 def test_every_path_on_tensorflow_and_r_gives_the_exact_rate(embedded_r):
-    step_property.property_test(80, extra=r_values(embedded_r))()
+    step_property.property_test(80, extra=r_values(embedded_r), value_examples=True)()
     summary = step_property.summary()
     cases = {case[:3] for case in step_property.CHECKED["cases"]}
     print("step property:", json.dumps(summary))

@@ -70,7 +70,7 @@ import step_property
 
 
 def test_step_property_explicit_examples():
-    step_property.property_test(0)()
+    step_property.property_test(0, value_examples=True)()
 EOF
 mapfile -t fast < <(sed -n '/^pytest_add_cli_args_test_selection/,/^]/s/^ *"\(tests[^"]*\)",*$/\1/p' "$here/../../pyproject.toml")
 use_tests "$work/tensorflow" "${fast[@]}" tests/python/test_examples_for_mutation.py
