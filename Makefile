@@ -78,17 +78,21 @@ demo: setup
 	$(PY) -m inverse_time_decay.demo --compare $(BUILD)/demo-r.tsv
 
 # Both lanes run whatever fails, then their results print side by side.
-# R CMD check runs beside pytest, its output held until pytest ends: both
-# spend much of their time waiting on the training processes they start.
+# Everything runs at once, pytest's output live and the rest held until
+# pytest ends: lint, R CMD check and the Debian 13 lane are one process at a
+# time each, and pytest waits on the training processes it starts, so
+# together they keep both cores busy.
 test: setup
 	@rm -rf $(LANES) && mkdir -p $(LANES)
 	@printf 'versions\t%s\n' "$$(bash tools/ci/versions.sh $(PY))" >$(LANES)/debian12.tsv
 	@status=0; \
-	  $(MAKE) --no-print-directory lint || status=1; \
+	  $(MAKE) --no-print-directory lint >$(LANES)/lint.log 2>&1 & lint=$$!; \
 	  $(MAKE) --no-print-directory check >$(LANES)/check.log 2>&1 & check=$$!; \
+	  $(MAKE) --no-print-directory test-modern >$(LANES)/modern.log 2>&1 & modern=$$!; \
 	  $(MAKE) --no-print-directory test-python || status=1; \
+	  wait $$lint || status=1; cat $(LANES)/lint.log; \
 	  wait $$check || status=1; cat $(LANES)/check.log; \
-	  $(MAKE) --no-print-directory test-modern || status=1; \
+	  wait $$modern || status=1; cat $(LANES)/modern.log; \
 	  bash tools/ci/summary.sh "Debian 12 (this machine)=$(LANES)/debian12.tsv" \
 	    "Debian 13 (debootstrap root)=$(LANES)/debian13.tsv"; \
 	  exit $$status
