@@ -177,7 +177,9 @@ def run_mutant(workdir, library, mutant):
 
 def worker(work, number, mutants):
     workdir, library = os.path.join(work, f"tree{number}"), os.path.join(work, f"lib{number}")
-    subprocess.run(["bash", os.path.join(REPO, "tools", "ci", "copy-tree.sh"), REPO, workdir], check=True)
+    subprocess.run(
+        ["bash", os.path.join(REPO, "tools", "ci", "copy-tree.sh"), REPO, workdir], check=True
+    )
     os.makedirs(library, exist_ok=True)
     results = []
     for mutant in mutants:
