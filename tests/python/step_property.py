@@ -351,6 +351,12 @@ def property_test(examples, extra=None, value_examples=False):
     for case in EDGE_CASES + (VALUE_EXAMPLES if value_examples else []):
         if case[4] in TENSOR_DTYPES:
             test = example(case, "float32")(test)
+    # A float32 rate exactly halfway between two 16-bit values, the exact
+    # rate on the side ties-to-even picks: `round_once` must keep that
+    # neighbour (make mutation found its test untried: the opposite case,
+    # lr 2 and step 2**40 below, was the only one).
+    test = example((0.5, 3, 1.7, True, "int32", [23952, 78531, 0, 1, 23955, 7]), "bfloat16")(test)
+    test = example((1.0, 3, 0.05, True, "int32", [50739, 78657, 95013, 0, 2, 9]), "float16")(test)
     # Each output dtype at least once, a 16-bit staircase among them (its
     # 0-d steps once raised "return arrays must be of ArrayType").
     for output in OUTPUT_DTYPES:
