@@ -201,3 +201,22 @@ test_that("errors name the exported function the user called, wherever it is cal
   expect_identical(conditionCall(tryCatch(h(), error = identity)),
                    quote(learning_rate_schedule_inverse_time_decay(0.1, 0, 0.5)))
 })
+
+test_that("print and summary show fields and steps to 15 significant digits", {
+  # Thirds and sevenths need every digit: printf's %.15g, written apart from
+  # format(), says what 15 of them are.
+  g15 <- function(v) sprintf("%.15g", v)
+  s <- learning_rate_schedule_inverse_time_decay(1 / 3, 2 / 3, 1 / 7)
+  shown <- format(s, steps = c(1 / 3, 2 / 3))
+  expect_identical(shown[[2L]], sprintf(
+    "  rate(step) = %s / (1 + %s * step / %s)", g15(1 / 3), g15(1 / 7), g15(2 / 3)
+  ))
+  expect_identical(sub(":.*", "", shown[[4L]]), sprintf("  step %s, %s", g15(1 / 3), g15(2 / 3)))
+  summed <- capture.output(print(summary(s, steps = c(1 / 3, 1e6 / 3))))
+  expect_identical(summed[[2L]], sprintf(
+    "  initial_learning_rate %s, decay_steps %s, decay_rate %s", g15(1 / 3), g15(2 / 3), g15(1 / 7)
+  ))
+  expect_identical(
+    sub(":.*", "", summed[[4L]]), sprintf("  steps %s to %s", g15(1 / 3), g15(1e6 / 3))
+  )
+})
