@@ -216,6 +216,8 @@ test_that("print and summary show fields and steps to 15 significant digits", {
   expect_identical(summed[[2L]], sprintf(
     "  initial_learning_rate %s, decay_steps %s, decay_rate %s", g15(1 / 3), g15(2 / 3), g15(1 / 7)
   ))
+  # The rate halves where step / decay_steps * decay_rate reaches 1: 14 / 3.
+  expect_identical(summed[[3L]], sprintf("  the rate has halved by step %s", g15(14 / 3)))
   expect_identical(
     sub(":.*", "", summed[[4L]]), sprintf("  steps %s to %s", g15(1 / 3), g15(1e6 / 3))
   )
