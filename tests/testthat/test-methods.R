@@ -222,3 +222,19 @@ test_that("print and summary show fields and steps to 15 significant digits", {
     sub(":.*", "", summed[[4L]]), sprintf("  steps %s to %s", g15(1 / 3), g15(1e6 / 3))
   )
 })
+
+test_that("a field assignment's error names the operator the user wrote", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)
+  dollar <- tryCatch(s$decay_rate <- 1, error = identity)
+  expect_identical(conditionCall(dollar)[[1L]], as.name("$<-"))
+  expect_identical(conditionCall(dollar)[[3L]], as.name("decay_rate"))
+  brackets <- tryCatch(s[["name"]] <- "x", error = identity)
+  expect_identical(conditionCall(brackets)[[1L]], as.name("[[<-"))
+})
+
+test_that("summary() finds the halving step at decay_rate 1: one decay_steps", {
+  # 1 / (1 + 1 * step / 10) is half the rate at step 10, continuous or not.
+  expect_identical(summary(learning_rate_schedule_inverse_time_decay(0.1, 10, 1))$halved_at, 10)
+  stairs <- learning_rate_schedule_inverse_time_decay(0.1, 10, 1, staircase = TRUE)
+  expect_identical(summary(stairs)$halved_at, 10)
+})
