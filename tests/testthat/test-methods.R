@@ -238,3 +238,10 @@ test_that("summary() finds the halving step at decay_rate 1: one decay_steps", {
   stairs <- learning_rate_schedule_inverse_time_decay(0.1, 10, 1, staircase = TRUE)
   expect_identical(summary(stairs)$halved_at, 10)
 })
+
+test_that("summary() gives the range of the rates that exist when a step is NA", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)
+  expect_identical(
+    summary(s, steps = c(0, NA, 10))$rates, as_float32(formula_rate(0.1, 10, 0.5, c(10, 0)))
+  )
+})
