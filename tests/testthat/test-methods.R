@@ -218,9 +218,12 @@ test_that("print and summary show fields and steps to 15 significant digits", {
   ))
   # The rate halves where step / decay_steps * decay_rate reaches 1: 14 / 3.
   expect_identical(summed[[3L]], sprintf("  the rate has halved by step %s", g15(14 / 3)))
-  expect_identical(
-    sub(":.*", "", summed[[4L]]), sprintf("  steps %s to %s", g15(1 / 3), g15(1e6 / 3))
-  )
+  # Rates to 7 significant digits, as printf's %.7g gives them.
+  rates <- as_float32(formula_rate(1 / 3, 2 / 3, 1 / 7, c(1 / 3, 1e6 / 3)))
+  expect_identical(summed[[4L]], sprintf(
+    "  steps %s to %s: rates from %s down to %s",
+    g15(1 / 3), g15(1e6 / 3), sprintf("%.7g", rates[[1L]]), sprintf("%.7g", rates[[2L]])
+  ))
 })
 
 test_that("a field assignment's error names the operator the user wrote", {

@@ -128,6 +128,10 @@ test_that("bit64 integer64 numbers give the values of the same doubles, and beyo
     expect_s3_class(condition, "inversetimedecay_argument_error")
     expect_identical(condition$argument, arg)
     expect_match(conditionMessage(condition), "at most 2^53", fixed = TRUE)
+    # The value as the user would type it, its 64 bits kept.
+    expect_match(conditionMessage(condition),
+                 sprintf('Received: %s=bit64::as.integer64("9007199254740993")', arg),
+                 fixed = TRUE)
   }
   expect_error(s(i64(c(1, -3))), class = "inversetimedecay_argument_error", regexp = "`step`")
   expect_error(s(i64("9007199254740993")), class = "inversetimedecay_argument_error",
