@@ -20,13 +20,6 @@ from inverse_time_decay._backend import tf as _tf
 
 _INF = float("inf")
 
-# The dtypes `eager_variable` reads; on other backends, none.
-_NUMBER_NAMES = "uint8 uint16 uint32 uint64 int8 int16 int32 int64 float16 bfloat16 float32 float64"
-_NUMBER_DTYPES = frozenset() if _tf is None else frozenset(map(_tf.as_dtype, _NUMBER_NAMES.split()))
-# A Keras 3 Variable's own class on this backend (not its subclasses, which
-# take the general path); None on tf_keras, whose variables are tf.Variables.
-_KERAS_VARIABLE = None if LEGACY_KERAS else keras.Variable
-
 
 def _refuse(name: str, what: str) -> NoReturn:
     raise TypeError(
@@ -61,16 +54,17 @@ def eager_variable(step: Any) -> Optional[Union[int, float]]:
     One read op and nothing more: this is the eager optimizer's call, and
     `known`'s general reading costs twice the read itself.
     """
-    if type(step) is _KERAS_VARIABLE:
-        step = step.value
+    if _tf is None:  # another backend: its variables are not TensorFlow's
+        return None
+    step = variable_value(step)
     if (
         type(step).__name__ != "ResourceVariable"
-        or step.dtype not in _NUMBER_DTYPES
+        or not (step.dtype.is_integer or step.dtype.is_floating)
         or step.shape.rank != 0
         or not _tf.executing_eagerly()
     ):
         return None
-    value = _tf.raw_ops.ReadVariableOp(resource=step.handle, dtype=step.dtype)
+    value = _read_resource_variable(step)
     return python_number(value.numpy().item())
 
 
@@ -212,14 +206,19 @@ def _tensorflow_value(step: Any, name: str) -> Optional[np.ndarray]:
     if not tf.executing_eagerly():
         return None
     if type(step).__name__ == "ResourceVariable":
-        # The optimizer's `iterations`: one read op, at a third of the cost
-        # of `value()`, which also records the read for gradients.
-        step = tf.raw_ops.ReadVariableOp(resource=step.handle, dtype=step.dtype)
+        step = _read_resource_variable(step)
     elif callable(getattr(step, "value", None)):
         step = step.value()  # other tf.Variables: twice as fast as numpy()
     if not hasattr(step, "numpy"):
         return None
     return np.asarray(step.numpy())
+
+
+def _read_resource_variable(variable: Any) -> Any:
+    """A TensorFlow resource variable's value, by one read op: a third of
+    the cost of `value()`, which also records the read for gradients."""
+    tf = sys.modules["tensorflow"]  # imported by whoever made the variable
+    return tf.raw_ops.ReadVariableOp(resource=variable.handle, dtype=variable.dtype)
 
 
 def _torch_value(step: Any, name: str) -> Optional[np.ndarray]:
