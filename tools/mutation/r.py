@@ -6,7 +6,9 @@ number n to n + 1 (0 to 1, 1 to 0). R's own parser finds the R tokens (none
 in strings or comments); in C, binary operators written with spaces round
 them and numbers in the functions' bodies. The copy is installed and
 testthat runs, stopping at the first failure: a failure kills the mutant; a
-mutant that does not install is counted apart. Two workers, one copy each.
+mutant that does not install is counted apart. Two workers, one copy each;
+MUTATION_CHILDREN sets how many (a run waits mostly on R and Python
+starting, so more workers than cores still help).
 
 Usage: python tools/mutation/r.py WORK
 """
@@ -197,7 +199,7 @@ def main(work):
     work = os.path.abspath(work)  # R CMD INSTALL changes directory
     os.makedirs(work, exist_ok=True)
     mutants = r_mutants() + c_mutants()
-    workers = 2
+    workers = int(os.environ.get("MUTATION_CHILDREN", "2"))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         chunks = [mutants[i::workers] for i in range(workers)]
         results = [
