@@ -13,9 +13,14 @@
 # (step_property.py) on JAX; a mutant either pass kills is killed. Prints killed/total
 # and the rest. Each mutant runs in a fresh process (process_isolation in
 # pyproject.toml): TensorFlow and JAX are not fork-safe once started.
-# Usage: tools/mutation/python.sh PYTHON WORK
+# Usage: tools/mutation/python.sh PYTHON WORK [MUTANT...]
+# MUTANT: mutmut names or globs (inverse_time_decay._steps.x_known*) that
+# limit the first pass to them, to recheck what a change touched; the second
+# pass still runs every float32-pair mutant.
 set -euo pipefail
 python=$1 work=$2
+shift 2
+only=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
 mutmut=$(dirname "$python")/mutmut
 pairs='inverse_time_decay._float_float.*'
@@ -74,7 +79,7 @@ def test_step_property_explicit_examples():
 EOF
 mapfile -t fast < <(sed -n '/^pytest_add_cli_args_test_selection/,/^]/s/^ *"\(tests[^"]*\)",*$/\1/p' "$here/../../pyproject.toml")
 use_tests "$work/tensorflow" "${fast[@]}" tests/python/test_examples_for_mutation.py
-run "$work/tensorflow"
+run "$work/tensorflow" "${only[@]}"
 
 copy "$work/jax"
 cat >"$work/jax/tests/python/test_pairs_for_mutation.py" <<'EOF'
