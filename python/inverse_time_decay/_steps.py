@@ -59,13 +59,16 @@ def eager_variable(step: Any) -> Optional[Union[int, float]]:
     step = variable_value(step)
     if (
         type(step).__name__ != "ResourceVariable"
-        or not (step.dtype.is_integer or step.dtype.is_floating)
         or step.shape.rank != 0
         or not _tf.executing_eagerly()
     ):
         return None
-    value = _read_resource_variable(step)
-    return python_number(value.numpy().item())
+    # int() and float() of the read value skip the copy numpy() makes.
+    if step.dtype.is_integer:
+        return python_number(int(_read_resource_variable(step)))
+    if step.dtype.is_floating:
+        return python_number(float(_read_resource_variable(step)))
+    return None
 
 
 def known(step: Any, name: str = "step") -> Optional[np.ndarray]:
