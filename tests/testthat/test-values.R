@@ -117,6 +117,8 @@ test_that("bit64 integer64 numbers give the values of the same doubles, and beyo
   s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
   steps <- c(0, 9, 10, 25, 2^53)
   expect_identical(s(i64(steps)), as_float32(formula_rate(0.1, 10, 0.5, steps, TRUE)))
+  # A missing integer64 step gives NA, as a missing double step does.
+  expect_identical(s(i64(c(25, NA))), c(as_float32(formula_rate(0.1, 10, 0.5, 25, TRUE)), NA))
   built <- learning_rate_schedule_inverse_time_decay(i64(1), i64(10), i64(2))
   expect_identical(built(0:3), as_float32(formula_rate(1, 10, 2, 0:3)))
   expect_identical(built$decay_steps, 10)
