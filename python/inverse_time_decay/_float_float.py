@@ -29,19 +29,18 @@ from inverse_time_decay._backend import ops
 # A float-float number: (high, low) parts whose sum is the value.
 Pair = tuple[Any, Any]
 
-try:  # only the JAX backend lacks float64, so only JAX comes here
+# Only the JAX backend lacks float64, so only JAX comes here; without JAX
+# installed this module is imported but never used.
+try:
     from jax import lax as _lax
     from jax import numpy as _jnp
 except ImportError:  # pragma: no cover
-    _lax = None  # type: ignore[assignment]  # checked before use
+    _lax = None  # type: ignore[assignment]  # never called then
 
 
 def _split(a: Any) -> tuple[Any, Any]:
-    """a == hi + lo exactly, each with at most 12 significant bits."""
-    if _lax is None:  # pragma: no cover - Veltkamp, for eager use elsewhere
-        t = 4097.0 * a
-        hi = t - (t - a)
-        return hi, a - hi
+    """a == hi + lo exactly, each with at most 12 significant bits: hi is a
+    with the low 12 bits of its float32 significand cleared."""
     bits = _lax.bitcast_convert_type(a, _jnp.int32)
     hi = _lax.bitcast_convert_type(bits & np.int32(-4096), _jnp.float32)
     return hi, a - hi
