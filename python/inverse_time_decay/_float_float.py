@@ -20,7 +20,7 @@ same as the separate operations.
 """
 
 import math
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -107,6 +107,12 @@ def floor(ops: Any, x: Pair) -> Pair:
     return hi, ops.where(whole, ops.floor(x[1]), x[1] * 0)
 
 
+def _where_finite(test: Any, pair: Pair, other: Pair) -> Pair:
+    """`pair` where `test` is finite, else `other` (NaN counts as infinite)."""
+    finite = ops.less(ops.abs(test), np.float32(np.inf))
+    return ops.where(finite, pair[0], other[0]), ops.where(finite, pair[1], other[1])
+
+
 def from_integer(ops: Any, n: Any) -> Pair:
     """An integer tensor below 2**32 as an exact pair of float32 numbers."""
     low = ops.fmod(n, 256)
@@ -126,12 +132,25 @@ class FloatPairs:
     a little above one tenth). Integer steps with a whole `decay_steps` are
     divided in integers, exactly. 16-bit output dtypes are rounded through
     float32.
+
+    A rate below ~2**-100 has float32's precision alone, and may be the
+    float32 on the other side of the exact rate: the quotient's low part is
+    below float32's normal range there, and XLA flushes it to zero.
+
+    A float32 step beyond ~3.4e38 * decay_steps (decay_steps below 1) takes
+    `step / decay_steps` past float32's range, where a pair's error terms
+    are NaN: `multiply` then forms the product as
+    `(step * decay_rate) / decay_steps`, and a product past the range gives
+    the rate 0 (`add`, `divide`).
     """
 
     def __init__(self, step: Any) -> None:
         f = ops.cast(step, "float32")
         self.zero = f - f  # a zero the compiler cannot know (see _formula)
         self._float32_step = f
+        # The step and decay_steps as pairs, for `multiply`; None while the
+        # periods are whole numbers (at most 2**32: nothing overflows).
+        self._step_and_period: Optional[tuple[Pair, Pair]] = None
 
     def constant(self, value: Any) -> Pair:
         if isinstance(value, float):
@@ -184,21 +203,31 @@ class FloatPairs:
         else:
             scaled = scale(self._float32_step)
             s = scaled, scaled * 0
-        return s, constant(math.ldexp(decay_steps, -shift))
+        self._step_and_period = s, constant(math.ldexp(decay_steps, -shift))
+        return self._step_and_period
 
     @staticmethod
     def floor_quotient(s: Pair, d: Pair) -> Pair:
         return floor(ops, divide(s, d))
 
     def divide(self, x: Union[Pair, float], y: Pair) -> Pair:
-        return divide(x if isinstance(x, tuple) else self.constant(x), y)
+        quotient = divide(x if isinstance(x, tuple) else self.constant(x), y)
+        # The rate over an infinite denominator (`add`) is 0, not NaN.
+        return _where_finite(y[0], quotient, (self.zero, self.zero))
 
-    @staticmethod
-    def multiply(x: Pair, y: Pair) -> Pair:
-        return multiply(x, y)
+    def multiply(self, x: Pair, y: Pair) -> Pair:
+        """The quotient x times decay_rate y; where the quotient overflowed
+        (NaN: see the class docstring), `(step * y) / decay_steps`."""
+        product = multiply(x, y)
+        if self._step_and_period is None:
+            return product
+        s, d = self._step_and_period
+        return _where_finite(x[0], product, divide(multiply(s, y), d))
 
     def add(self, x: Pair, y: float) -> Pair:
-        return add(x, self.constant(y))
+        # A product past float32's range is NaN or infinite: infinite here.
+        infinite = self.zero + np.float32(np.inf)
+        return _where_finite(x[0], add(x, self.constant(y)), (infinite, self.zero))
 
     @staticmethod
     def fence(x: Pair) -> Pair:

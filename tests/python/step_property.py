@@ -63,6 +63,7 @@ else:
 # JAX without x64 has no float64; its compiled path computes in float32 pairs.
 PAIRS = BACKEND == "jax" and not X64
 PAIR_FLOOR_CASES = [0]
+PAIR_TINY_CASES = [0]
 if BACKEND == "torch":
     import torch
 elif BACKEND == "tensorflow":
@@ -321,6 +322,15 @@ def check_pairs(name, values, want, exact, exact_steps, schedule):
                     other = lr / (1 + Fraction(schedule.decay_rate) * k)
                     allowed.add(float(exact_in(Fraction(float(exact_float32(other))), output)))
                     PAIR_FLOOR_CASES[0] += 1
+        if rate < Fraction(1, 2**100):
+            # The quotient's low part is below float32's normal range, where
+            # XLA flushes it: the rate has float32's precision alone, and
+            # may be the float32 on the exact rate's other side.
+            near = exact_float32(rate)
+            side = np.float32(np.inf) if Fraction(float(near)) < rate else np.float32(0)
+            other32 = np.nextafter(near, side)
+            allowed.add(float(exact_in(Fraction(float(other32)), output)))
+            PAIR_TINY_CASES[0] += 1
         if abs(float(nearest)) < tiny(output):
             allowed.add(0.0)
         assert float(value) in allowed, (name, step, float(value), allowed)
@@ -396,10 +406,14 @@ EDGE_CASES = [
 # a decay_rate and a decay_steps that float32 cannot hold, so that dropping
 # `x[0] * y[1]` in `multiply` or dividing by a low part first in `divide`
 # changes a float32 rate; and a step where adding the last correction of
-# `divide` twice does.
+# `divide` twice does. Then float32 steps whose quotient `step /
+# decay_steps` is past float32's range (it was NaN there): with the product
+# in range, and past it too.
 PAIR_EXAMPLES = [
     (0.3, 0.1, 0.05, False, "int32", [87989972, 1302740407, 1357791198, 0, 1, 2**31 - 1]),
-    (2.0, 0.3, 0.3, False, "float32", [9370178.0, 0.0, 1.0, 2.5, 1e7, 1e30]),
+    (2.0, 0.3, 0.3, False, "float32", [9370178.0, 0.0, 1.0, 2.5, 1e7, 3e38]),
+    (1.0, 0.1, 1e-30, True, "float32", [3e38, 1e38, 0.0, 1.0, 2.5, 1e30]),
+    (1.0, 1e-30, 10.0, False, "float32", [3e38, 1e38, 0.0, 1.0, 2.5, 1e30]),
 ]
 
 # The grids test_values.py and test_accuracy.py once checked on TensorFlow,
@@ -435,4 +449,5 @@ def summary():
         "values": CHECKED["values"],
         "cases": len(CHECKED["cases"]),
         "pair_floor_cases": PAIR_FLOOR_CASES[0],
+        "pair_tiny_cases": PAIR_TINY_CASES[0],
     }

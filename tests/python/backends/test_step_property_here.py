@@ -28,3 +28,4 @@ def test_every_path_on_this_backend_gives_the_exact_rate():
     assert outputs == set(step_property.OUTPUT_DTYPES)
     if step_property.PAIRS:
         assert summary["pair_floor_cases"] > 0  # the documented neighbouring period was met
+        assert summary["pair_tiny_cases"] > 0  # and a rate below 2**-100
