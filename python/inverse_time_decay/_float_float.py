@@ -20,7 +20,7 @@ same as the separate operations.
 """
 
 import math
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import numpy as np
 
@@ -210,8 +210,8 @@ class FloatPairs:
     def floor_quotient(s: Pair, d: Pair) -> Pair:
         return floor(ops, divide(s, d))
 
-    def divide(self, x: Union[Pair, float], y: Pair) -> Pair:
-        quotient = divide(x if isinstance(x, tuple) else self.constant(x), y)
+    def divide(self, x: Pair, y: Pair) -> Pair:
+        quotient = divide(x, y)
         # The rate over an infinite denominator (`add`) is 0, not NaN.
         return _where_finite(y[0], quotient, (self.zero, self.zero))
 
