@@ -141,7 +141,7 @@ class FloatPairs:
     `step / decay_steps` past float32's range, where a pair's error terms
     are NaN: `multiply` then forms the product as
     `(step * decay_rate) / decay_steps`, and a product past the range gives
-    the rate 0 (`add`, `divide`).
+    the rate 0 (`divide`).
     """
 
     def __init__(self, step: Any) -> None:
@@ -212,7 +212,8 @@ class FloatPairs:
 
     def divide(self, x: Pair, y: Pair) -> Pair:
         quotient = divide(x, y)
-        # The rate over an infinite denominator (`add`) is 0, not NaN.
+        # A denominator past float32's range (`multiply`: NaN or infinite
+        # there) gives the rate 0, not NaN.
         return _where_finite(y[0], quotient, (self.zero, self.zero))
 
     def multiply(self, x: Pair, y: Pair) -> Pair:
@@ -225,9 +226,7 @@ class FloatPairs:
         return _where_finite(x[0], product, divide(multiply(s, y), d))
 
     def add(self, x: Pair, y: float) -> Pair:
-        # A product past float32's range is NaN or infinite: infinite here.
-        infinite = self.zero + np.float32(np.inf)
-        return _where_finite(x[0], add(x, self.constant(y)), (infinite, self.zero))
+        return add(x, self.constant(y))
 
     @staticmethod
     def fence(x: Pair) -> Pair:
