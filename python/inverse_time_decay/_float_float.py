@@ -107,10 +107,9 @@ def floor(ops: Any, x: Pair) -> Pair:
     return hi, ops.where(whole, ops.floor(x[1]), x[1] * 0)
 
 
-def _where_finite(test: Any, pair: Pair, other: Pair) -> Pair:
-    """`pair` where `test` is finite, else `other` (NaN counts as infinite)."""
-    finite = ops.less(ops.abs(test), np.float32(np.inf))
-    return ops.where(finite, pair[0], other[0]), ops.where(finite, pair[1], other[1])
+def _is_finite(x: Any) -> Any:
+    """False for infinities and NaN."""
+    return ops.less(ops.abs(x), np.float32(np.inf))
 
 
 def from_integer(ops: Any, n: Any) -> Pair:
@@ -141,16 +140,17 @@ class FloatPairs:
     `step / decay_steps` past float32's range, where a pair's error terms
     are NaN: `multiply` then forms the product as
     `(step * decay_rate) / decay_steps`, and a product past the range gives
-    the rate 0 (`divide`).
+    the rate 0 (`round`).
     """
 
     def __init__(self, step: Any) -> None:
         f = ops.cast(step, "float32")
         self.zero = f - f  # a zero the compiler cannot know (see _formula)
         self._float32_step = f
-        # The step and decay_steps as pairs, for `multiply`; None while the
-        # periods are whole numbers (at most 2**32: nothing overflows).
-        self._step_and_period: Optional[tuple[Pair, Pair]] = None
+        # The step and decay_steps as pairs, for `multiply`, where the
+        # quotient can pass float32's range: a step is at most ~3.4e38, so
+        # only below a decay_steps of 1.
+        self._overflowing: Optional[tuple[Pair, Pair]] = None
 
     def constant(self, value: Any) -> Pair:
         if isinstance(value, float):
@@ -203,27 +203,29 @@ class FloatPairs:
         else:
             scaled = scale(self._float32_step)
             s = scaled, scaled * 0
-        self._step_and_period = s, constant(math.ldexp(decay_steps, -shift))
-        return self._step_and_period
+        d = constant(math.ldexp(decay_steps, -shift))
+        if decay_steps < 1.0:
+            self._overflowing = s, d
+        return s, d
 
     @staticmethod
     def floor_quotient(s: Pair, d: Pair) -> Pair:
         return floor(ops, divide(s, d))
 
-    def divide(self, x: Pair, y: Pair) -> Pair:
-        quotient = divide(x, y)
-        # A denominator past float32's range (`multiply`: NaN or infinite
-        # there) gives the rate 0, not NaN.
-        return _where_finite(y[0], quotient, (self.zero, self.zero))
+    @staticmethod
+    def divide(x: Pair, y: Pair) -> Pair:
+        return divide(x, y)
 
     def multiply(self, x: Pair, y: Pair) -> Pair:
         """The quotient x times decay_rate y; where the quotient overflowed
         (NaN: see the class docstring), `(step * y) / decay_steps`."""
         product = multiply(x, y)
-        if self._step_and_period is None:
+        if self._overflowing is None:
             return product
-        s, d = self._step_and_period
-        return _where_finite(x[0], product, divide(multiply(s, y), d))
+        s, d = self._overflowing
+        finite = _is_finite(x[0])
+        other = divide(multiply(s, y), d)
+        return ops.where(finite, product[0], other[0]), ops.where(finite, product[1], other[1])
 
     def add(self, x: Pair, y: float) -> Pair:
         return add(x, self.constant(y))
@@ -234,4 +236,7 @@ class FloatPairs:
 
     @staticmethod
     def round(x: Pair, dtype: str) -> Any:
-        return ops.cast(x[0] + x[1], dtype)
+        rate = x[0] + x[1]
+        # NaN only where the denominator passed float32's range, and the
+        # rate is 0 there.
+        return ops.cast(ops.where(_is_finite(rate), rate, 0.0), dtype)
