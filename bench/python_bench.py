@@ -7,6 +7,8 @@ bench/run.py (make bench) tabulates them. `--smoke` shrinks every loop: it
 checks that the script runs, not how fast anything is.
 """
 
+import gc
+import itertools
 import os
 import statistics
 import sys
@@ -46,13 +48,25 @@ def row(figure, values, unit, spread=""):
 ours = InverseTimeDecay(0.1, 1, 0.5)
 builtin = keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)
 
+# Every eager call is at a new step, as in training. TensorFlow keeps the
+# tensor of each Python number it has converted and hands it out again, so a
+# step repeated call after call would be served from that store and flatter
+# whoever converts the step (the built-in) or the rate (this package, before
+# it converted rates as numpy scalars).
+new_step = itertools.count(10**6).__next__
+
 loops = 20 if SMOKE else 2000
 row(
     "py_eager_scalar",
     [
         t * 1e6
         for t in side_by_side(
-            [lambda: ours(5), lambda: builtin(5), lambda: tf.constant(0.1)], loops
+            [
+                lambda: ours(new_step()),
+                lambda: builtin(new_step()),
+                lambda: tf.constant(np.float32(new_step())),
+            ],
+            loops,
         )
     ],
     "us",
@@ -60,20 +74,22 @@ row(
 
 iterations = keras.Variable(5, dtype="int64", trainable=False)  # as optimizer.iterations
 handle, int64 = iterations.value.handle, tf.int64
-# Its floor is this package's own call at the int step 5: an optimizer's
-# step should cost about what a plain number costs. Beside it, TensorFlow's
-# read of the variable alone, one op, which any variable step pays, and
-# that op followed by the int step: the least a step read from a variable can
-# cost while the read is a TensorFlow op and the rate a tensor.
+# Its floor is this package's own call at an int step: an optimizer's step
+# should cost about what a plain number costs. Beside it, TensorFlow's read
+# of the variable alone, one op, which any variable step pays, and that op
+# followed by the int step: the least a step read from a variable can cost
+# while the read is a TensorFlow op and the rate a tensor. The variable holds
+# one value throughout (an assignment per call would cost ten times the
+# call); neither schedule keeps anything by value, so that flatters neither.
 variable_times = [
     t * 1e6
     for t in side_by_side(
         [
             lambda: ours(iterations),
             lambda: builtin(iterations),
-            lambda: ours(5),
+            lambda: ours(new_step()),
             lambda: tf.raw_ops.ReadVariableOp(resource=handle, dtype=int64),
-            lambda: (tf.raw_ops.ReadVariableOp(resource=handle, dtype=int64), ours(5)),
+            lambda: (tf.raw_ops.ReadVariableOp(resource=handle, dtype=int64), ours(new_step())),
         ],
         loops,
     )
@@ -86,6 +102,39 @@ row(
     f"{variable_times[3]:.3g} µs, {variable_times[3] / variable_times[2]:.2f}× the int step; "
     f"the read op and then the int step take {variable_times[4]:.3g} µs, "
     f"{variable_times[4] / variable_times[2]:.2f}× the int step.",
+)
+
+
+def resident_mib():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def kept_mib(function, calls):
+    """The resident memory (MiB) that `calls` calls of `function` leave."""
+    gc.collect()
+    before = resident_mib()
+    for _ in range(calls):
+        function()
+    gc.collect()
+    return resident_mib() - before
+
+
+# What an eager training loop keeps: a call at a new step each time. The
+# floor column is a bare tf.constant of a new Python float per call, what
+# TensorFlow keeps for each one.
+calls = 200 if SMOKE else 10_000
+row(
+    "py_eager_memory",
+    [
+        kept_mib(lambda: ours(new_step()), calls),
+        kept_mib(lambda: builtin(new_step()), calls),
+        kept_mib(lambda: tf.constant(new_step() / 3), calls),
+    ],
+    "MiB",
+    f"Memory: {calls} eager calls at new Python int steps; the built-in converts each step, "
+    "which TensorFlow keeps; the floor column is a bare tf.constant of a new Python float per "
+    "call, kept the same way.",
 )
 
 n = 10_000 if SMOKE else 1_000_000

@@ -36,6 +36,12 @@ FIGURES = {
         "≤ 2× the int step",
         lambda ours, r: r <= 2,
     ),
+    "py_eager_memory": (
+        "Python: memory kept by eager calls at new steps (MiB)",
+        "ours/floor",
+        "≤ 1 MiB",
+        lambda ours, r: ours <= 1,
+    ),
     "py_curve_1e6_numpy": (
         "Python: 1e6-step curve, numpy array out (ms)",
         "ours/floor",

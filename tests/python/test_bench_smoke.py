@@ -27,11 +27,12 @@ def test_bench_smoke_pass_prints_every_row(tmp_path):
             break
         if not line.startswith("|---"):
             table.append(line)
-    assert len(table) == 1 + 12  # header and one row per figure
+    assert len(table) == 1 + 13  # header and one row per figure
     assert any(line.startswith("| accuracy probe |") for line in lines)
     for figure in (
         "eager call, Python int step",
         "optimizer iteration variable",
+        "memory kept by eager calls",
         "1e6-step curve",
         "fit throughput",
         "one step to an R number",
