@@ -3,6 +3,8 @@ InverseTimeDecay and a floor, in one run. Prints one line per figure:
 
     ROW <figure> <this package> <keras built-in> <floor> <unit> [spread]
 
+and, first, one line `VERSION <package> <version>` for TensorFlow and Keras.
+
 bench/run.py (make bench) tabulates them. `--smoke` shrinks every loop: it
 checks that the script runs, not how fast anything is.
 """
@@ -23,6 +25,8 @@ import tensorflow as tf
 from inverse_time_decay import InverseTimeDecay
 
 SMOKE = "--smoke" in sys.argv
+print(f"VERSION tensorflow {tf.__version__}")
+print(f"VERSION keras {keras.__version__}")
 REPS = 1 if SMOKE else 7
 
 

@@ -106,6 +106,7 @@ FIGURES = {
 
 
 PAIRED = {}  # figure: median of per-round ratios, where a script gives one
+VERSIONS = {}  # package: version, as python_bench.py imported it
 
 
 def run(command, env):
@@ -116,6 +117,8 @@ def run(command, env):
     for line in result.stdout.splitlines():
         if line.startswith("PAIRED "):
             PAIRED[line.split()[1]] = float(line.split()[2])
+        if line.startswith("VERSION "):
+            VERSIONS[line.split()[1]] = line.split()[2]
     return [line.split()[1:] for line in result.stdout.splitlines() if line.startswith("ROW ")]
 
 
@@ -128,24 +131,13 @@ def machine():
             )
     except (OSError, StopIteration):
         pass
-    versions = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import tensorflow as tf, keras; print(tf.__version__, keras.__version__)",
-        ],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        check=False,
-    ).stdout.split()
     r_version = subprocess.run(
         ["Rscript", "-e", "cat(R.version.string)"], capture_output=True, text=True, check=False
     ).stdout
     return (
         f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
-        f"TensorFlow {versions[0] if versions else '?'}, "
-        f"Keras {versions[1] if len(versions) > 1 else '?'}; {r_version}"
+        f"TensorFlow {VERSIONS.get('tensorflow', '?')}, "
+        f"Keras {VERSIONS.get('keras', '?')}; {r_version}"
     )
 
 

@@ -101,12 +101,12 @@ def test_eager_calls_at_ever_new_steps_keep_no_memory():
     # An eager training loop calls the schedule at a new step every time.
     # TensorFlow keeps the tensor of every distinct Python float it converts
     # for the life of the process, about 700 bytes each: had the rates gone
-    # in as Python floats, these 30,000 calls would keep about 20 MiB.
+    # in as Python floats, these 20,000 calls would keep about 13 MiB.
     schedule = InverseTimeDecay(0.1, 10, 0.5)
     for step in range(1000):  # the first calls' one-off allocations
         schedule(step)
     before = resident_mib()
-    for step in range(10**6, 10**6 + 30_000):
+    for step in range(10**6, 10**6 + 20_000):
         schedule(step)
     assert resident_mib() - before < 5
 

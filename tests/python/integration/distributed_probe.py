@@ -1,8 +1,10 @@
-"""Training runs for test_distributed.py and test_resume.py; prints JSON.
+"""Training runs for test_distributed.py and test_resume.py, each needing a
+process of its own (its Keras, devices or peers); prints JSON.
 
     python distributed_probe.py MODE [ARG]
 
-MODE is one of: single, mirrored, multiworker (TF_CONFIG names the worker),
+MODE is one of: single (run on tf_keras), mirrored, multiworker (TF_CONFIG
+names the worker),
 jax_data_parallel, jax_multiprocess, schedule_hlo (what the schedule
 compiles to on JAX), resume_first (ARG: the .keras path to write),
 resume_second (ARG: the path to read). Every run starts from the same
@@ -29,43 +31,24 @@ if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
 else:
     import keras
 
+import training_job  # noqa: E402
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
-from training_job import BATCH, as_number, build, data, join_jax_processes, step_and_rate  # noqa: E402
+from training_job import BATCH, build, data, join_jax_processes  # noqa: E402
 
 EPOCHS = 2
 
 
-class RecordRates(keras.callbacks.Callback):
-    """The (step, rate) the optimizer uses for each batch, read before it."""
-
-    def __init__(self):
-        super().__init__()
-        self.rates = []
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self.rates.append(step_and_rate(self.model.optimizer))
-
-
-def train(model, x, y, epochs=EPOCHS):
-    record = RecordRates()
-    model.fit(x, y, batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0, callbacks=[record])
-    return record.rates
+def train(model, x, y, epochs=EPOCHS, batch_size=BATCH):
+    return training_job.train(keras, model, x, y, epochs, batch_size)
 
 
 def report(model, rates, **extra):
-    out = {
-        "rates": rates,
-        "iterations": int(as_number(model.optimizer.iterations)),
-        "weights": [w.tolist() for w in model.get_weights()],
-    }
-    out.update(extra)
-    print(json.dumps(out))
+    print(json.dumps(training_job.report(model, rates, **extra)))
 
 
 x, y, weights = data()
-if MODE == "single":
-    model = build(keras, weights)
-    report(model, train(model, x, y))
+if MODE == "single":  # tf_keras's; test_distributed.py runs Keras 3's itself
+    print(json.dumps(training_job.single_run(keras)))
 elif MODE == "mirrored":
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     with strategy.scope():
@@ -98,19 +81,9 @@ elif MODE == "jax_multiprocess":
     process, rows = join_jax_processes(keras)
     devices = jax.devices()
     model = build(keras, weights)
-    record = RecordRates()
-    model.fit(
-        x[rows],
-        y[rows],
-        batch_size=BATCH // 2,
-        epochs=EPOCHS,
-        shuffle=False,
-        verbose=0,
-        callbacks=[record],
-    )
     report(
         model,
-        record.rates,
+        train(model, x[rows], y[rows], batch_size=BATCH // 2),
         replicas=len(devices),
         local_devices=jax.local_device_count(),
         process=jax.process_index(),
@@ -158,11 +131,5 @@ elif MODE == "resume_second":
     restored = int(np.asarray(model.optimizer.iterations))
     rates = train(model, x, y, epochs=1)
     report(model, rates, restored_iterations=restored)
-elif MODE == "uninterrupted":
-    model = build(keras, weights)
-    rates = train(model, x, y, epochs=1)
-    rates += train(model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
-    rates += train(model, x, y, epochs=1)
-    report(model, rates)
 else:
     raise SystemExit(f"unknown mode {MODE!r}")

@@ -32,7 +32,8 @@ def tf_keras_checkpoint(backup, epochs_done):
 def test_tf_keras_multi_worker_killed_and_resumed_staircase(tmp_path):
     pytest.importorskip("tf_keras")
     # One mode per framework (test_preemption_jax.py runs the continuous
-    # one): the staircase, killed mid-period at its own three points.
+    # one): the staircase, killed mid-period (step 11) and at the first step
+    # of a period (21).
     staircase = True
     kill_at = KILL_POINTS[staircase]
 

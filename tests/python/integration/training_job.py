@@ -37,6 +37,55 @@ def build(keras, weights, staircase=False):
     return model
 
 
+def train(keras, model, x, y, epochs, batch_size=BATCH):
+    """Fits `model` on x, y in order; returns the (step, rate) the optimizer
+    applies at each batch, read before it."""
+    rates = []
+
+    class RecordRates(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rates.append(step_and_rate(self.model.optimizer))
+
+    model.fit(
+        x,
+        y,
+        batch_size=batch_size,
+        epochs=epochs,
+        shuffle=False,
+        verbose=0,
+        callbacks=[RecordRates()],
+    )
+    return rates
+
+
+def report(model, rates, **extra):
+    """What a run reports: its rates, final iterations and weights."""
+    return {
+        "rates": rates,
+        "iterations": int(as_number(model.optimizer.iterations)),
+        "weights": [w.tolist() for w in model.get_weights()],
+        **extra,
+    }
+
+
+def single_run(keras):
+    """Two epochs on one device: the reference for the distributed runs."""
+    x, y, weights = data()
+    model = build(keras, weights)
+    return report(model, train(keras, model, x, y, epochs=2))
+
+
+def unbroken_resume_run(keras):
+    """test_resume.py's job without the save and load: an epoch, two
+    batches, an epoch."""
+    x, y, weights = data()
+    model = build(keras, weights)
+    rates = train(keras, model, x, y, epochs=1)
+    rates += train(keras, model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
+    rates += train(keras, model, x, y, epochs=1)
+    return report(model, rates)
+
+
 def as_number(x):
     # Distributed variables refuse __array__ but have numpy().
     return float(x.numpy() if hasattr(x, "numpy") else np.asarray(x))
