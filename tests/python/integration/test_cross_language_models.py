@@ -1,10 +1,10 @@
 """A model trained with the schedule crosses between R and Python and trains
-on with the learning rate the schedule gives at the restored step."""
-
-import json
+on with the learning rate the schedule gives at the restored step. R runs in
+an Rscript process, Python in the test process itself (Keras 3 on
+TensorFlow in both lanes)."""
 
 import numpy as np
-from conftest import exact_rate, run_python, run_r
+from conftest import exact_rate, run_r
 
 # iris, 150 rows, batch 30: 5 steps an epoch. One epoch and two more steps
 # make 7, not a multiple of the epoch.
@@ -28,23 +28,29 @@ cat(sprintf("R_RESULT %d %.17g\n", model$optimizer$iterations$numpy(),
             as.numeric(model$optimizer$learning_rate$numpy())))
 """
 
-PYTHON_LOAD_AND_TRAIN = r"""
-import json, sys
-import numpy as np
-import keras
-import inverse_time_decay
-from inverse_time_decay.demo import load_iris
-model = keras.saving.load_model(sys.argv[1])
-optimizer = model.optimizer
-out = {"type": type(optimizer._learning_rate).__name__,
-       "config": optimizer._learning_rate.get_config(),
-       "restored": int(optimizer.iterations.numpy()), "rates": []}
-x, y = load_iris()
-record = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda b, logs: out["rates"].append(
-    [int(optimizer.iterations.numpy()), float(optimizer.learning_rate)]))
-model.fit(x, y, batch_size=30, epochs=1, verbose=0, callbacks=[record])
-print(json.dumps(out))
-"""
+
+def python_load_and_train(path):
+    """Loads the model R saved and trains an epoch on, here: the model file
+    crosses from R's process to this one."""
+    import keras
+    from inverse_time_decay.demo import load_iris
+
+    model = keras.saving.load_model(path)
+    optimizer = model.optimizer
+    out = {
+        "type": type(optimizer._learning_rate).__name__,
+        "config": optimizer._learning_rate.get_config(),
+        "restored": int(optimizer.iterations.numpy()),
+        "rates": [],
+    }
+    x, y = load_iris()
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda batch, logs: out["rates"].append(
+            [int(optimizer.iterations.numpy()), float(optimizer.learning_rate)]
+        )
+    )
+    model.fit(x, y, batch_size=30, epochs=1, verbose=0, callbacks=[record])
+    return out
 
 
 def test_r_trained_model_trains_on_in_python(tmp_path):
@@ -54,7 +60,7 @@ def test_r_trained_model_trains_on_in_python(tmp_path):
     step, rate = int(line.split()[1]), float(line.split()[2])
     assert step == 7
     assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, 7))))
-    result = json.loads(run_python(PYTHON_LOAD_AND_TRAIN, args=[path]).strip().splitlines()[-1])
+    result = python_load_and_train(path)
     assert result["type"] == "InverseTimeDecay"
     assert result["config"]["initial_learning_rate"] == 0.2
     assert result["restored"] == 7
@@ -63,22 +69,33 @@ def test_r_trained_model_trains_on_in_python(tmp_path):
         assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, step))))
 
 
-PYTHON_TRAIN_AND_SAVE = r"""
-import sys
-import keras
-from inverse_time_decay import InverseTimeDecay
-from inverse_time_decay.demo import load_iris
-keras.utils.set_random_seed(6)
-x, y = load_iris()
-model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
-schedule = InverseTimeDecay(0.05, 2, 1.0, staircase=True)
-model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
-              loss="sparse_categorical_crossentropy")
-model.fit(x, y, batch_size=50, epochs=1, verbose=0)
-model.fit(x[:50], y[:50], batch_size=50, epochs=1, verbose=0)
-model.save(sys.argv[1])
-print(int(model.optimizer.iterations.numpy()))
-"""
+def python_train_and_save(path):
+    """Trains a model with the schedule here and saves it for R; returns
+    the step it saved at."""
+    import keras
+    from inverse_time_decay import InverseTimeDecay
+    from inverse_time_decay.demo import load_iris
+
+    x, y = load_iris()
+    # Seeded for its initial weights, from a generator of its own: the
+    # global seed is this test process's, and other tests share it.
+    initializer = keras.initializers.GlorotUniform(seed=6)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(4,)),
+            keras.layers.Dense(3, activation="softmax", kernel_initializer=initializer),
+        ]
+    )
+    schedule = InverseTimeDecay(0.05, 2, 1.0, staircase=True)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss="sparse_categorical_crossentropy",
+    )
+    model.fit(x, y, batch_size=50, epochs=1, verbose=0)
+    model.fit(x[:50], y[:50], batch_size=50, epochs=1, verbose=0)
+    model.save(path)
+    return int(model.optimizer.iterations.numpy())
+
 
 R_LOAD_AND_TRAIN = r"""
 args <- commandArgs(trailingOnly = TRUE)
@@ -100,7 +117,7 @@ model$fit(x, y, batch_size = 50L, epochs = 1L, verbose = 0L, callbacks = list(re
 
 def test_python_trained_model_trains_on_in_r(tmp_path):
     path = str(tmp_path / "from_python.keras")
-    saved_step = int(run_python(PYTHON_TRAIN_AND_SAVE, args=[path]).split()[-1])
+    saved_step = python_train_and_save(path)
     assert saved_step == 4
     out = run_r(R_LOAD_AND_TRAIN, args=[path])
     lines = out.splitlines()
