@@ -4,10 +4,9 @@ process of its own (its Keras, devices or peers); prints JSON.
     python distributed_probe.py MODE [ARG]
 
 MODE is one of: single (run on tf_keras), mirrored, multiworker (TF_CONFIG
-names the worker),
-jax_data_parallel, jax_multiprocess, schedule_hlo (what the schedule
-compiles to on JAX), resume_first (ARG: the .keras path to write),
-resume_second (ARG: the path to read). Every run starts from the same
+names the worker), jax_data_parallel, jax_multiprocess, schedule_hlo (what
+the schedule compiles to on JAX), resume_first (ARG: the .keras path to
+write), resume_second (ARG: the path to read). Every run starts from the same
 weights and data, made here from fixed seeds, and records the learning rate
 the optimizer used at each step.
 """
@@ -33,9 +32,7 @@ else:
 
 import training_job  # noqa: E402
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
-from training_job import BATCH, build, data, join_jax_processes  # noqa: E402
-
-EPOCHS = 2
+from training_job import BATCH, EPOCHS, build, data, join_jax_processes  # noqa: E402
 
 
 def train(model, x, y, epochs=EPOCHS, batch_size=BATCH):
@@ -120,10 +117,8 @@ elif MODE == "schedule_hlo":
         )
     )
 elif MODE == "resume_first":
-    # 6 steps: one epoch of 4, then 2 more; 6 is not a multiple of 4.
     model = build(keras, weights)
-    rates = train(model, x, y, epochs=1)
-    rates += train(model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
+    rates = training_job.six_steps(keras, model, x, y)
     model.save(sys.argv[2])
     report(model, rates)
 elif MODE == "resume_second":

@@ -10,6 +10,7 @@ import numpy as np
 from inverse_time_decay import InverseTimeDecay
 
 SAMPLES, FEATURES, CLASSES, BATCH = 64, 4, 3, 16
+EPOCHS = 2  # of a distributed run and of its single-device reference
 
 
 def data():
@@ -69,19 +70,25 @@ def report(model, rates, **extra):
 
 
 def single_run(keras):
-    """Two epochs on one device: the reference for the distributed runs."""
+    """EPOCHS epochs on one device: the reference for the distributed runs."""
     x, y, weights = data()
     model = build(keras, weights)
-    return report(model, train(keras, model, x, y, epochs=2))
+    return report(model, train(keras, model, x, y, EPOCHS))
+
+
+def six_steps(keras, model, x, y):
+    """test_resume.py's first run before its save: an epoch of 4 steps and
+    two batches more, so that the save falls mid-epoch."""
+    rates = train(keras, model, x, y, epochs=1)
+    return rates + train(keras, model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
 
 
 def unbroken_resume_run(keras):
-    """test_resume.py's job without the save and load: an epoch, two
-    batches, an epoch."""
+    """test_resume.py's job without the save and load: the six steps, then
+    the epoch the resumed run trains."""
     x, y, weights = data()
     model = build(keras, weights)
-    rates = train(keras, model, x, y, epochs=1)
-    rates += train(keras, model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
+    rates = six_steps(keras, model, x, y)
     rates += train(keras, model, x, y, epochs=1)
     return report(model, rates)
 
