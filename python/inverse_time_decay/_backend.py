@@ -8,7 +8,7 @@ Keras generation: `tf_keras` (Keras 2) when the environment variable
 
 import os
 import sys
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -127,6 +127,21 @@ def float64_available() -> bool:
 
 if LEGACY_KERAS or BACKEND == "tensorflow":
     import tensorflow as tf
+
+    try:  # TensorFlow names its current device scope only privately.
+        from tensorflow.python.eager.context import context as _eager_context
+    except ImportError:  # pragma: no cover - a TensorFlow that moved it
+        _eager_context = None
+
+    def eager_device() -> Optional[str]:
+        """The device eager tensors are made on now (the `tf.device` scope);
+        None where this TensorFlow does not say."""
+        return None if _eager_context is None else _eager_context().device_name
+
+    def eager_tensors(values: np.ndarray) -> list[Any]:
+        """The elements of a 1-d array as eager tensors, made by one op: about
+        0.6 µs each for 256, where a tf.constant each costs 9 µs."""
+        return tf.unstack(tf.constant(values))
 
     _TF_DTYPES: dict[str, Any] = {}
     _NUMPY_SCALARS = {"float32": np.float32, "float64": np.float64}

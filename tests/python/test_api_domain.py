@@ -14,7 +14,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import exact_rate, rounded_once
+from conftest import exact_rate, rounded_once, ulps
 from inverse_time_decay import InverseTimeDecay
 
 
@@ -306,3 +306,77 @@ def test_an_eager_variable_step_is_read_at_each_call_whatever_it_holds(make):
     for bad, message in [(-1, "must be >= 0. Received: step=-1"), (np.inf, "must be finite")]:
         with pytest.raises(ValueError, match=re.escape(message)):
             schedule(make(bad, trainable=False))
+
+
+@pytest.mark.parametrize("staircase", [False, True])
+def test_a_rising_eager_variable_step_gets_each_steps_rate_across_blocks_made_ahead(staircase):
+    """An optimizer's `iterations` rising by one takes its rates from blocks
+    of 256 made ahead (`schedule._Block`): every step's rate, through a
+    block's end, after a jump, a fall and a change of output dtype or
+    device scope, and near 2**64, where a block is cut short."""
+    schedule = InverseTimeDecay(0.1, 3, 0.5, staircase=staircase)
+    iterations = keras.Variable(np.int64(40), dtype="int64", trainable=False)
+
+    def want(step):
+        return float(np.float32(exact_rate(0.1, 3, 0.5, step, staircase)))
+
+    def check(steps, dtype=np.float32):
+        for step in steps:
+            iterations.assign(np.int64(step))
+            rate = schedule(iterations)
+            assert rate.dtype == tf.as_dtype(dtype), step
+            if dtype is np.float32:
+                assert as_float(rate) == want(step), step
+            else:  # float64: within 2 ulps (four roundings), as the int step
+                assert ulps(as_float(rate), exact_rate(0.1, 3, 0.5, step, staircase), dtype) <= 2
+                assert as_float(rate) == as_float(schedule(step)), step
+
+    check(range(40, 40 + 600))  # three blocks
+    check([5000, 7, 8, 9, 40, 41])  # a jump, a fall into an old block's range
+    keras.config.set_floatx("float64")
+    try:
+        check(range(42, 46), np.float64)
+    finally:
+        keras.config.set_floatx("float32")
+    with tf.device("/CPU:0"):
+        iterations.assign(np.int64(46))
+        rate = schedule(iterations)
+        assert rate.device == tf.constant(1.0).device and as_float(rate) == want(46)
+    top = tf.Variable(np.uint64(2**64 - 3))
+    for step in range(2**64 - 3, 2**64):
+        top.assign(np.uint64(step))
+        assert as_float(schedule(top)) == want(step)
+
+
+def test_a_rising_eager_variable_step_follows_a_variable_initial_learning_rate():
+    """No rates are made ahead while the initial learning rate is a variable:
+    a change of the rate shows at the next step."""
+    rate = keras.Variable(0.5)
+    schedule = InverseTimeDecay(rate, 2, 1.0)
+    iterations = keras.Variable(np.int64(0), dtype="int64", trainable=False)
+    seen = []
+    for step in range(6):
+        iterations.assign(np.int64(step))
+        if step == 3:
+            rate.assign(0.25)
+        seen.append(as_float(schedule(iterations)))
+    lrs = [0.5] * 3 + [0.25] * 3
+    assert seen == [float(np.float32(exact_rate(lr, 2, 1.0, s))) for s, lr in enumerate(lrs)]
+
+
+def test_rates_made_ahead_are_reused_and_a_step_that_jumps_makes_none():
+    """What the blocks are for, seen in which tensor a call returns: a step
+    one above the last makes a block, whose tensors later calls return as
+    they are; a step that jumps (random access) gets a rate made alone,
+    and no block it would pay for and not use."""
+    schedule = InverseTimeDecay(0.1, 3, 0.5)
+    iterations = tf.Variable(np.int64(10))
+
+    def at(step):
+        iterations.assign(np.int64(step))
+        return schedule(iterations)
+
+    at(10)
+    start = at(11)
+    assert at(11) is start and at(12) is at(12) and at(266) is at(266)
+    assert at(5000) is not at(5000)

@@ -50,7 +50,17 @@ elif MODE == "mirrored":
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     with strategy.scope():
         model = build(keras, weights)
-    report(model, train(model, x, y), replicas=strategy.num_replicas_in_sync)
+    rates = train(model, x, y)
+    # This is the one process with two devices, so it also checks that the
+    # rates an eager rising step makes ahead (schedule._Block) are made on
+    # the device in scope: two steps on each, in turn.
+    iterations, schedule = tf.Variable(np.int64(0)), InverseTimeDecay(0.1, 3, 0.5)
+    devices = []
+    for device in ["/cpu:0", "/cpu:0", "/cpu:1", "/cpu:1", "/cpu:0"]:
+        with tf.device(device):
+            devices.append(schedule(iterations).device)
+        iterations.assign_add(1)
+    report(model, rates, replicas=strategy.num_replicas_in_sync, eager_rate_devices=devices)
 elif MODE == "multiworker":
     import tensorflow as tf
 

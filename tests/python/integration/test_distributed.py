@@ -45,6 +45,8 @@ def test_mirrored_strategy_on_two_logical_cpus(single):
     run = probe("mirrored", env={"KERAS_BACKEND": "tensorflow"})
     assert run["replicas"] == 2
     check_against_single(run, single)
+    devices = [device.rsplit(":", 2)[-2:] for device in run["eager_rate_devices"]]
+    assert devices == [["CPU", "0"], ["CPU", "0"], ["CPU", "1"], ["CPU", "1"], ["CPU", "0"]]
 
 
 def run_workers(mode, envs, timeout=600):
@@ -115,3 +117,5 @@ def test_jax_data_parallel_on_two_host_devices(single):
     )
     assert run["replicas"] == 2
     check_against_single(run, single)
+    devices = [device.rsplit(":", 2)[-2:] for device in run["eager_rate_devices"]]
+    assert devices == [["CPU", "0"], ["CPU", "0"], ["CPU", "1"], ["CPU", "1"], ["CPU", "0"]]
