@@ -5,8 +5,8 @@ process of its own (its Keras, devices or peers); prints JSON.
 
 MODE is one of: single (run on tf_keras), mirrored, multiworker (TF_CONFIG
 names the worker), jax_data_parallel, jax_multiprocess, schedule_hlo (what
-the schedule compiles to on JAX), resume_first (ARG: the .keras path to
-write), resume_second (ARG: the path to read). Every run starts from the same
+the schedule compiles to on JAX), resume_second (ARG: the .keras path that
+test_resume.py saved, to load and train on). Every run starts from the same
 weights and data, made here from fixed seeds, and records the learning rate
 the optimizer used at each step.
 """
@@ -126,11 +126,6 @@ elif MODE == "schedule_hlo":
             }
         )
     )
-elif MODE == "resume_first":
-    model = build(keras, weights)
-    rates = training_job.six_steps(keras, model, x, y)
-    model.save(sys.argv[2])
-    report(model, rates)
 elif MODE == "resume_second":
     model = keras.saving.load_model(sys.argv[2])
     restored = int(np.asarray(model.optimizer.iterations))

@@ -1,7 +1,8 @@
 """Saves a trained model in every format of one Keras generation, or loads
-them back; run by test_save_formats.py, a fresh process for each half,
-since the Keras generation is chosen once per process and a loader must not
-find the class registered by the process that saved. Prints JSON.
+them back; run by test_save_formats.py. A load runs in a fresh process, which
+must not find the class registered by the process that saved; a tf_keras
+save too, since the Keras generation is chosen once per process (a Keras 3
+save runs in the test process). Prints JSON.
 
 Usage: save_formats_job.py save|load FOLDER, with TF_USE_LEGACY_KERAS=1 for
 tf_keras (Keras 2), else Keras 3 on TensorFlow.

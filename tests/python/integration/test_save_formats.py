@@ -1,6 +1,7 @@
 """Every save format of both Keras generations loads the schedule back, in a
 fresh process, as this package's class with its config and the exact rate
-at the restored step (save_formats_job.py does the saving and loading)."""
+at the restored step (save_formats_job.py does the saving, in this process
+for Keras 3, and the loading)."""
 
 import os
 
@@ -24,21 +25,27 @@ def float32_rate(step):
     return float(np.float32(float(exact_rate(0.5, 3, 0.5, step, staircase=True))))
 
 
-def saved_and_loaded(tmp_path_factory, env):
-    pytest.importorskip("tf_keras" if env else "tensorflow")
+@pytest.fixture(scope="module")
+def keras3(tmp_path_factory):
+    # Saved here, where Keras 3 on TensorFlow runs already; loaded in a fresh
+    # process, which must not find the class registered by the one that saved.
+    import keras
+    import save_formats_job
+
+    assert keras.backend.backend() == "tensorflow" and not save_formats_job.LEGACY
     folder = str(tmp_path_factory.mktemp("formats"))
-    saved = run_probe("save_formats_job.py", "save", folder, env=env)
+    saved = save_formats_job.save(folder)
+    env = {"KERAS_BACKEND": "tensorflow"}
     return saved, run_probe("save_formats_job.py", "load", folder, env=env)
 
 
 @pytest.fixture(scope="module")
-def keras3(tmp_path_factory):
-    return saved_and_loaded(tmp_path_factory, {"KERAS_BACKEND": "tensorflow"})
-
-
-@pytest.fixture(scope="module")
 def tf_keras(tmp_path_factory):
-    return saved_and_loaded(tmp_path_factory, {"TF_USE_LEGACY_KERAS": "1"})
+    pytest.importorskip("tf_keras")
+    folder = str(tmp_path_factory.mktemp("formats"))
+    env = {"TF_USE_LEGACY_KERAS": "1"}
+    saved = run_probe("save_formats_job.py", "save", folder, env=env)
+    return saved, run_probe("save_formats_job.py", "load", folder, env=env)
 
 
 def assert_restored_as_ours(restored, iterations=TRAINED_STEPS):

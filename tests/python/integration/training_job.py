@@ -77,20 +77,10 @@ def single_run(keras):
 
 
 def six_steps(keras, model, x, y):
-    """test_resume.py's first run before its save: an epoch of 4 steps and
-    two batches more, so that the save falls mid-epoch."""
+    """test_resume.py's run before its save: an epoch of 4 steps and two
+    batches more, so that the save falls mid-epoch."""
     rates = train(keras, model, x, y, epochs=1)
     return rates + train(keras, model, x[: 2 * BATCH], y[: 2 * BATCH], epochs=1)
-
-
-def unbroken_resume_run(keras):
-    """test_resume.py's job without the save and load: the six steps, then
-    the epoch the resumed run trains."""
-    x, y, weights = data()
-    model = build(keras, weights)
-    rates = six_steps(keras, model, x, y)
-    rates += train(keras, model, x, y, epochs=1)
-    return report(model, rates)
 
 
 def as_number(x):
