@@ -25,13 +25,16 @@ class _Block(NamedTuple):
     the next `_BLOCK_SIZE - 1` steps are computed at once on the numpy path
     (the same float64 operations, so the same bits) and made into tensors by
     one op, at about 0.6 µs each, and the calls that follow take them from
-    here. A block serves one output dtype on one device. None is made while
-    the initial learning rate is a variable, which may change between calls.
+    here. A block serves one output dtype on one device, and one initial
+    learning rate: like Keras's class, the schedule reads the attribute at
+    each call. None is made while the initial learning rate is a variable,
+    which may change between calls.
     """
 
     start: int
     dtype: str
     device: str
+    initial_learning_rate: float
     rates: list[Any]
 
 
@@ -220,7 +223,12 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         device = _backend.eager_device()
         block = self._block
         previous, self._previous_step = self._previous_step, step
-        if block is not None and block.dtype == dtype and block.device == device:
+        if (
+            block is not None
+            and block.dtype == dtype
+            and block.device == device
+            and block.initial_learning_rate == self.initial_learning_rate
+        ):
             index = step - block.start
             if 0 <= index < len(block.rates):
                 return block.rates[index]
@@ -228,7 +236,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             return None
         steps = np.uint64(step) + np.arange(min(_BLOCK_SIZE, 2**64 - step), dtype=np.uint64)
         rates = _backend.eager_tensors(self._numpy_rates(steps, dtype))
-        self._block = _Block(step, dtype, device, rates)
+        self._block = _Block(step, dtype, device, self.initial_learning_rate, rates)
         return rates[0]
 
     def _traced(self, step: Any, dtype: str) -> Any:

@@ -333,6 +333,12 @@ def test_a_rising_eager_variable_step_gets_each_steps_rate_across_blocks_made_ah
 
     check(range(40, 40 + 600))  # three blocks
     check([5000, 7, 8, 9, 40, 41])  # a jump, a fall into an old block's range
+    schedule.initial_learning_rate = 0.2  # read at each call, as Keras's class does
+    iterations.assign(np.int64(42))
+    assert as_float(schedule(iterations)) == float(
+        np.float32(2 * exact_rate(0.1, 3, 0.5, 42, staircase))
+    )
+    schedule.initial_learning_rate = 0.1
     keras.config.set_floatx("float64")
     try:
         check(range(42, 46), np.float64)
