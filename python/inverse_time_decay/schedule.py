@@ -234,7 +234,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
                 return block.rates[index]
         if step != previous + 1 or device is None:
             return None
-        steps = np.uint64(step) + np.arange(min(_BLOCK_SIZE, 2**64 - step), dtype=np.uint64)
+        steps = np.arange(step, min(step + _BLOCK_SIZE, 2**64), dtype=np.uint64)
         rates = _backend.eager_tensors(self._numpy_rates(steps, dtype))
         self._block = _Block(step, dtype, device, self.initial_learning_rate, rates)
         return rates[0]
