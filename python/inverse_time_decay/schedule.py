@@ -20,15 +20,15 @@ class _Block(NamedTuple):
     custom training loop) reads its step from its `iterations` variable and
     asks for the rate once a step, the step rising by one each time. Making
     the rate's tensor is most of a call (tf.constant: 9 µs of an int step's
-    10), and the variable's read op costs as much again. So when a step
-    read from a variable is the previous one plus one, the rates of it and
-    the next `_BLOCK_SIZE - 1` steps are computed at once on the numpy path
-    (the same float64 operations, so the same bits) and made into tensors by
-    one op, at about 0.6 µs each, and the calls that follow take them from
-    here. A block serves one output dtype on one device, and one initial
-    learning rate: like Keras's class, the schedule reads the attribute at
-    each call. None is made while the initial learning rate is a variable,
-    which may change between calls.
+    10), and the variable's read op costs nearly as much again. So when a
+    step read from a variable is the previous one plus one, the rates of it
+    and the next `_BLOCK_SIZE - 1` steps are computed at once on the numpy
+    path (the same float64 operations, so the same bits) and made into
+    tensors by one op, at about 0.6 µs each, and the calls that follow take
+    them from here (about 0.2 MB a block). A block serves one output dtype
+    on one device, and one initial learning rate: like Keras's class, the
+    schedule reads the attribute at each call. None is made while the
+    initial learning rate is a variable, which may change between calls.
     """
 
     start: int
