@@ -103,6 +103,16 @@ def script_path(script):
     return integration if os.path.exists(integration) else os.path.join(here, script)
 
 
+def keras3_on_tensorflow():
+    """This test process's Keras, Keras 3 on TensorFlow: the integration
+    tests run their Keras 3 side here and start processes only for what needs
+    one of its own (a load that must not find the class, tf_keras, devices)."""
+    import keras
+
+    assert keras.backend.backend() == "tensorflow"
+    return keras
+
+
 def run_probe(script, *args, env=None, timeout=600):
     """Runs one of the probe scripts; returns the JSON it prints last."""
     full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))

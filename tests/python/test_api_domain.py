@@ -308,6 +308,13 @@ def test_an_eager_variable_step_is_read_at_each_call_whatever_it_holds(make):
             schedule(make(bad, trainable=False))
 
 
+def rate_at(schedule, variable, step):
+    """The schedule called with `variable` holding `step`, as an eager
+    optimizer calls it with its `iterations`."""
+    variable.assign(step)
+    return schedule(variable)
+
+
 @pytest.mark.parametrize("staircase", [False, True])
 def test_a_rising_eager_variable_step_gets_each_steps_rate_across_blocks_made_ahead(staircase):
     """An optimizer's `iterations` rising by one takes its rates from blocks
@@ -322,8 +329,7 @@ def test_a_rising_eager_variable_step_gets_each_steps_rate_across_blocks_made_ah
 
     def check(steps, dtype=np.float32):
         for step in steps:
-            iterations.assign(np.int64(step))
-            rate = schedule(iterations)
+            rate = rate_at(schedule, iterations, step)
             assert rate.dtype == tf.as_dtype(dtype), step
             if dtype is np.float32:
                 assert as_float(rate) == want(step), step
@@ -334,8 +340,7 @@ def test_a_rising_eager_variable_step_gets_each_steps_rate_across_blocks_made_ah
     check(range(40, 40 + 600))  # three blocks
     check([5000, 7, 8, 9, 40, 41])  # a jump, a fall into an old block's range
     schedule.initial_learning_rate = 0.2  # read at each call, as Keras's class does
-    iterations.assign(np.int64(42))
-    assert as_float(schedule(iterations)) == float(
+    assert as_float(rate_at(schedule, iterations, 42)) == float(
         np.float32(2 * exact_rate(0.1, 3, 0.5, 42, staircase))
     )
     schedule.initial_learning_rate = 0.1
@@ -345,13 +350,11 @@ def test_a_rising_eager_variable_step_gets_each_steps_rate_across_blocks_made_ah
     finally:
         keras.config.set_floatx("float32")
     with tf.device("/CPU:0"):
-        iterations.assign(np.int64(46))
-        rate = schedule(iterations)
+        rate = rate_at(schedule, iterations, 46)
         assert rate.device == tf.constant(1.0).device and as_float(rate) == want(46)
     top = tf.Variable(np.uint64(2**64 - 3))
     for step in range(2**64 - 3, 2**64):
-        top.assign(np.uint64(step))
-        assert as_float(schedule(top)) == want(step)
+        assert as_float(rate_at(schedule, top, step)) == want(step)
 
 
 def test_a_rising_eager_variable_step_follows_a_variable_initial_learning_rate():
@@ -362,10 +365,9 @@ def test_a_rising_eager_variable_step_follows_a_variable_initial_learning_rate()
     iterations = keras.Variable(np.int64(0), dtype="int64", trainable=False)
     seen = []
     for step in range(6):
-        iterations.assign(np.int64(step))
         if step == 3:
             rate.assign(0.25)
-        seen.append(as_float(schedule(iterations)))
+        seen.append(as_float(rate_at(schedule, iterations, step)))
     lrs = [0.5] * 3 + [0.25] * 3
     assert seen == [float(np.float32(exact_rate(lr, 2, 1.0, s))) for s, lr in enumerate(lrs)]
 
@@ -379,8 +381,7 @@ def test_rates_made_ahead_are_reused_and_a_step_that_jumps_makes_none():
     iterations = tf.Variable(np.int64(10))
 
     def at(step):
-        iterations.assign(np.int64(step))
-        return schedule(iterations)
+        return rate_at(schedule, iterations, step)
 
     at(10)
     start = at(11)

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 import training_job
-from conftest import exact_rate, free_ports, run_probe, start_probes
+from conftest import exact_rate, free_ports, keras3_on_tensorflow, run_probe, start_probes
 
 
 def probe(mode, env=None):
@@ -15,11 +15,7 @@ def probe(mode, env=None):
 
 @pytest.fixture(scope="module")
 def single():
-    # Keras 3 on TensorFlow is this process's own Keras: no process needed.
-    import keras
-
-    assert keras.backend.backend() == "tensorflow"
-    return training_job.single_run(keras)
+    return training_job.single_run(keras3_on_tensorflow())
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,14 @@ go on: the schedule takes up again at step 6."""
 
 import numpy as np
 import training_job
-from conftest import exact_rate, run_probe
+from conftest import exact_rate, keras3_on_tensorflow, run_probe
 
 
 def test_resume_continues_at_the_saved_step(tmp_path):
-    # The first run, here: this process's Keras is Keras 3 on TensorFlow,
-    # as the resumed one's. Only the load needs a fresh process, which must
-    # not find the class registered by the one that saved.
-    import keras
-
-    assert keras.backend.backend() == "tensorflow"
+    # The first run, here, on Keras 3 as the resumed one's. Only the load
+    # needs a fresh process, which must not find the class registered by the
+    # one that saved.
+    keras = keras3_on_tensorflow()
     path = str(tmp_path / "resume.keras")
     x, y, weights = training_job.data()
     model = training_job.build(keras, weights)
