@@ -39,6 +39,47 @@ except ModuleNotFoundError as error:
     # only the missing module).
     raise ImportError(f"{_INSTALL} (Missing: the module '{error.name}'.)") from error
 
+
+def release(version: str) -> tuple[int, ...]:
+    """A version string's release numbers: "3.4.1" and "2.16.1rc0" give
+    (3, 4, 1) and (2, 16, 1); a local label ("2.13.0+cpu") is ignored."""
+    numbers = []
+    for part in version.split("+")[0].split("."):
+        digits = ""
+        for character in part:
+            if not character.isdigit():
+                break
+            digits += character
+        if not digits:
+            break
+        numbers.append(int(digits))
+        if len(digits) < len(part):
+            break
+    return tuple(numbers)
+
+
+# The oldest releases `make test-matrix` runs, and so the oldest supported;
+# pyproject.toml declares the same floors.
+FLOORS = {"keras": (3, 0, 0), "tensorflow": (2, 16, 0), "jax": (0, 4, 20), "torch": (2, 1, 0)}
+
+
+def _check_floor(distribution: str, module: Any) -> None:
+    found = str(module.__version__)
+    needed = FLOORS[distribution]
+    if release(found) < needed:
+        raise ImportError(
+            f"inverse_time_decay needs {distribution} >= {'.'.join(map(str, needed))}; "
+            f"found {distribution} {found} in {os.path.dirname(module.__file__ or '')}. "
+            f"Upgrade it: pip install --upgrade '{distribution}>={'.'.join(map(str, needed))}'"
+        )
+
+
+if LEGACY_KERAS:
+    _check_floor("tensorflow", sys.modules["tensorflow"])
+else:
+    _check_floor("keras", keras)
+    _check_floor(BACKEND, sys.modules[BACKEND])
+
 LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 
 
@@ -83,6 +124,22 @@ class _BareNameLoader:
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Any:
         target = cls.ours if "dtype" in config else cls.builtin
         return target.from_config(config)
+
+
+# Keras 3 variables. Before Keras 3.7, `keras.Variable` was a subclass of
+# the backend's own Variable class, and the variables Keras makes itself (an
+# optimizer's `iterations`) are of that base class, not of `keras.Variable`;
+# from 3.7 `keras.Variable` is the backend's class (keras-team/keras#20330).
+# tests/python/backends says when the base class is no longer needed.
+if LEGACY_KERAS:
+    KERAS_VARIABLES: tuple[type, ...] = ()
+    KERAS_TENSOR: Optional[type] = None
+elif release(keras.__version__) < (3, 7):
+    KERAS_VARIABLES = (keras.Variable, keras.Variable.__base__)
+    KERAS_TENSOR = keras.KerasTensor
+else:
+    KERAS_VARIABLES = (keras.Variable,)
+    KERAS_TENSOR = keras.KerasTensor
 
 
 def floatx() -> str:
@@ -188,8 +245,28 @@ else:
     _floor, _floor_divide, _fmod = _torch.floor, _torch.floor_divide, _torch.fmod
 
 # The rest of the tensor operations: tf_keras has no `keras.ops`, and there
-# TensorFlow's own functions are the backend's.
-_source: Any = tf if LEGACY_KERAS else keras.ops
+# TensorFlow's own functions are the backend's. On torch they are torch's
+# own too: every keras.ops call flattens its arguments with optree (or
+# dm-tree) to look for symbolic tensors, and torch.compile(fullgraph=True)
+# cannot trace that before Keras 3.15 (Keras 3.0 to 3.14 with torch 2.13;
+# tests/python/backends says when the floor no longer needs this).
+if LEGACY_KERAS:
+    _source: Any = tf
+elif BACKEND == "torch":
+
+    def _torch_dtype(dtype: Any) -> Any:
+        return getattr(_torch, dtype) if isinstance(dtype, str) else dtype
+
+    class _source:  # type: ignore[no-redef]
+        @staticmethod
+        def cast(x: Any, dtype: str) -> Any:
+            return x.to(_torch_dtype(dtype))
+
+        equal, not_equal, less = _torch.eq, _torch.ne, _torch.lt
+        logical_and, abs, where, real = _torch.logical_and, _torch.abs, _torch.where, _torch.real
+
+else:
+    _source = keras.ops
 
 
 class ops:
@@ -202,7 +279,7 @@ class ops:
     logical_and = staticmethod(_source.logical_and)
     abs = staticmethod(_source.abs)
     where = staticmethod(_source.where)
-    real = staticmethod(tf.math.real if LEGACY_KERAS else keras.ops.real)
+    real = staticmethod(tf.math.real if LEGACY_KERAS else _source.real)
     floor = staticmethod(_floor)
     floor_divide = staticmethod(_floor_divide)
     fmod = staticmethod(_fmod)
@@ -212,4 +289,10 @@ class ops:
     def dtype_name(x: Any) -> str:
         if LEGACY_KERAS:
             return str(tf.as_dtype(x.dtype).name)
-        return str(keras.backend.standardize_dtype(x.dtype))
+        try:
+            return str(keras.backend.standardize_dtype(x.dtype))
+        except ValueError:
+            # Keras before 3.6 names no complex dtype ("Invalid dtype:
+            # complex64"); the backend's dtype names itself.
+            name = getattr(x.dtype, "name", None)
+            return str(name if isinstance(name, str) else x.dtype).removeprefix("torch.")

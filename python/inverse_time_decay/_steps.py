@@ -15,7 +15,7 @@ from typing import Any, NoReturn, Optional, Union
 
 import numpy as np
 
-from inverse_time_decay._backend import LEGACY_KERAS, keras, ops
+from inverse_time_decay._backend import KERAS_TENSOR, KERAS_VARIABLES, ops
 from inverse_time_decay._backend import tf as _tf
 
 _INF = float("inf")
@@ -49,26 +49,24 @@ def python_number(step: Union[int, float], name: str = "step") -> Union[int, flo
 def eager_variable(step: Any) -> Optional[Union[int, float]]:
     """The optimizer's `iterations` read eagerly on TensorFlow: a 0-d
     integer or float variable's value as a checked Python number; None for
-    anything else (`known` or `traced` reads those).
-
-    One read op and nothing more: this is the eager optimizer's call, and
-    `known`'s general reading costs twice the read itself.
-    """
+    anything else (`known` or `traced` reads those)."""
     if _tf is None:  # another backend: its variables are not TensorFlow's
         return None
     step = variable_value(step)
-    if (
-        type(step).__name__ != "ResourceVariable"
-        or step.shape.rank != 0
-        or not _tf.executing_eagerly()
-    ):
+    if not isinstance(step, _tf.Variable) or step.shape.rank != 0 or not _tf.executing_eagerly():
         return None
     # int() and float() of the read value skip the copy numpy() makes.
     if step.dtype.is_integer:
-        return python_number(int(_read_resource_variable(step)))
+        return python_number(int(step.value()))
     if step.dtype.is_floating:
-        return python_number(float(_read_resource_variable(step)))
+        return python_number(float(step.value()))
     return None
+
+
+def is_ragged(step: Any) -> bool:
+    """A `tf.RaggedTensor`, whose flat values are the steps."""
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(step, tf.RaggedTensor)
 
 
 def known(step: Any, name: str = "step") -> Optional[np.ndarray]:
@@ -131,8 +129,8 @@ def variable_value(step: Any) -> Any:
     anything else as it is. `value`, not `_value`: inside a JAX training
     step the stateless scope supplies the traced value through it, and the
     backends' own functions cannot read a Keras Variable there."""
-    if not LEGACY_KERAS and isinstance(step, keras.Variable):
-        return step.value
+    if isinstance(step, KERAS_VARIABLES):
+        return step.value  # type: ignore[attr-defined]
     return step
 
 
@@ -175,20 +173,25 @@ def _real(array: np.ndarray, name: str) -> np.ndarray:
 
 
 def _backend_value(step: Any, name: str) -> Optional[np.ndarray]:
-    """A tensor's or variable's value as numpy; None when it is symbolic."""
-    step = variable_value(step)
-    module = type(step).__module__
-    if module.startswith("tensorflow"):
-        return _tensorflow_value(step, name)
-    if module.startswith("jax"):
-        import jax
+    """A tensor's or variable's value as numpy; None when it is symbolic.
 
+    Told apart by the backends' public classes, looked up only where the
+    backend is loaded: a step of a library nobody imported cannot be one of
+    its tensors.
+    """
+    step = variable_value(step)
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and isinstance(step, (tf.Tensor, tf.Variable, tf.SparseTensor)):
+        return _tensorflow_value(tf, step, name)
+    jax = sys.modules.get("jax")
+    if jax is not None and isinstance(step, jax.Array):
         if isinstance(step, jax.core.Tracer):
             return None
         return np.asarray(step)
-    if module.startswith("torch"):
-        return _torch_value(step, name)
-    if module.startswith("keras"):  # a KerasTensor, from keras.Input
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(step, torch.Tensor):
+        return _torch_value(torch, step, name)
+    if KERAS_TENSOR is not None and isinstance(step, KERAS_TENSOR):  # from keras.Input
         _refuse(
             name,
             f"<{type(step).__name__} shape={getattr(step, 'shape', None)}>: a symbolic "
@@ -201,31 +204,20 @@ def _backend_value(step: Any, name: str) -> Optional[np.ndarray]:
     _refuse(name, f"<{type(step).__name__}>")
 
 
-def _tensorflow_value(step: Any, name: str) -> Optional[np.ndarray]:
-    tf = sys.modules["tensorflow"]
+def _tensorflow_value(tf: Any, step: Any, name: str) -> Optional[np.ndarray]:
     if isinstance(step, tf.SparseTensor):
         # Its missing entries are zeros to TensorFlow, not steps.
         _refuse(name, f"<SparseTensor shape={step.shape}>: pass tf.sparse.to_dense(step)")
     if not tf.executing_eagerly():
         return None
-    if type(step).__name__ == "ResourceVariable":
-        step = _read_resource_variable(step)
-    elif callable(getattr(step, "value", None)):
-        step = step.value()  # other tf.Variables: twice as fast as numpy()
-    if not hasattr(step, "numpy"):
+    if isinstance(step, tf.Variable):
+        step = step.value()
+    if not hasattr(step, "numpy"):  # a graph tensor outside tf.function
         return None
     return np.asarray(step.numpy())
 
 
-def _read_resource_variable(variable: Any) -> Any:
-    """A TensorFlow resource variable's value, by one read op: a third of
-    the cost of `value()`, which also records the read for gradients."""
-    tf = sys.modules["tensorflow"]  # imported by whoever made the variable
-    return tf.raw_ops.ReadVariableOp(resource=variable.handle, dtype=variable.dtype)
-
-
-def _torch_value(step: Any, name: str) -> Optional[np.ndarray]:
-    torch = sys.modules["torch"]
+def _torch_value(torch: Any, step: Any, name: str) -> Optional[np.ndarray]:
     if torch.compiler.is_compiling():
         return None
     if step.is_meta:

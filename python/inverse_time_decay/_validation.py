@@ -6,6 +6,7 @@ check): "Argument `decay_steps` must be > 0. Received: decay_steps=0".
 """
 
 import math
+import sys
 from typing import Any, NoReturn, Optional, Union
 
 import ml_dtypes  # its finfo knows bfloat16 too; every Keras backend depends on it
@@ -147,8 +148,9 @@ def check_dtype(value: object) -> Optional[str]:
 def _dtype_name(value: object) -> Optional[str]:
     if isinstance(value, str):
         return value
-    if type(value).__module__ == "torch":  # torch.float64 prints as "torch.float64"
-        return str(value).removeprefix("torch.")
+    torch = sys.modules.get("torch")  # a torch dtype exists only once torch is loaded
+    if torch is not None and isinstance(value, torch.dtype):
+        return str(value).removeprefix("torch.")  # torch.float64 prints as "torch.float64"
     python_type = any(value is kind for kind in (float, int, bool, complex))
     if python_type or isinstance(value, (int, float)):
         return None

@@ -190,7 +190,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
                         return ahead
             if number is not None:
                 return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self._terms, dtype)
-        if type(step).__name__ == "RaggedTensor":
+        if _steps.is_ragged(step):
             return step.with_flat_values(self(step.flat_values))
         steps = _steps.known(step)
         if steps is None:

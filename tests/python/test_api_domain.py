@@ -102,7 +102,7 @@ def test_a_variable_rate_is_checked_when_built():
         "jax.numpy:float64",
         tf.float64,
         "torch:float64",
-        keras.DTypePolicy("float64").compute_dtype,
+        keras.mixed_precision.DTypePolicy("float64").compute_dtype,
     ],
     ids=["str", "numpy type", "numpy dtype", "jax", "tf", "torch", "policy"],
 )

@@ -197,3 +197,25 @@ def test_float32_pairs_give_at_most_the_documented_neighbouring_period():
     step = float(np.float32(2.55))  # period 25
     want = float(np.float32(float(exact_rate(1.0, 0.1, 1.0, step, True))))
     assert float(compiled(jnp.float32(step))) == want
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="torch.compile is torch's")
+def test_torch_traces_keras_variables_from_keras_3_7_as_documented():
+    # When the floor Keras traces them, compile_schedule's graph break and
+    # the README's exception go.
+    import step_property
+    from inverse_time_decay._backend import release
+
+    assert step_property.torch_traces_keras_variables() == (release(keras.__version__) >= (3, 7))
+
+
+@pytest.mark.skipif(LEGACY, reason="tf_keras's variables are TensorFlow's")
+def test_the_optimizers_own_variable_is_a_keras_variable_from_keras_3_7():
+    # Before Keras 3.7 the optimizer's `iterations` is of the backend's
+    # Variable class, which `keras.Variable` subclassed; _backend's
+    # KERAS_VARIABLES takes that class too, until the floor reaches 3.7.
+    from inverse_time_decay._backend import KERAS_VARIABLES, release
+
+    iterations = keras.optimizers.SGD(0.1).iterations
+    assert isinstance(iterations, keras.Variable) == (release(keras.__version__) >= (3, 7))
+    assert isinstance(iterations, KERAS_VARIABLES)

@@ -8,6 +8,7 @@ Usage: save_formats_job.py save|load FOLDER, with TF_USE_LEGACY_KERAS=1 for
 tf_keras (Keras 2), else Keras 3 on TensorFlow.
 """
 
+import inspect
 import json
 import os
 import sys
@@ -61,7 +62,8 @@ def save(folder):
     else:
         # model.export() writes the inference function alone; the schedule
         # is exported as an endpoint of its own.
-        model.export(os.path.join(folder, "export"), verbose=False)
+        # `verbose` is newer than Keras 3.4, whose export() always prints.
+        model.export(os.path.join(folder, "export"), **quiet(model.export))
         archive = keras.export.ExportArchive()
         archive.track(model)
         archive.add_endpoint(
@@ -69,7 +71,7 @@ def save(folder):
             model.optimizer._learning_rate,
             input_signature=[tf.TensorSpec(shape=(None,), dtype=tf.int64)],
         )
-        archive.write_out(os.path.join(folder, "schedule-export"), verbose=False)
+        archive.write_out(os.path.join(folder, "schedule-export"), **quiet(archive.write_out))
     return result
 
 
@@ -84,13 +86,20 @@ def loaded(model):
     }
 
 
+def quiet(function):
+    """`verbose=False` where `function` takes it."""
+    return {"verbose": False} if "verbose" in inspect.signature(function).parameters else {}
+
+
 def load(folder):
     result = {}
     if not LEGACY:
         # Before the package is imported: Keras cannot find the class.
         try:
-            keras.saving.load_model(path(folder, "keras"))
-            result["unregistered"] = "loaded"
+            model = keras.saving.load_model(path(folder, "keras"))
+            # Keras before 3.? imports the module a config names, and finds it.
+            schedule = type(model.optimizer._learning_rate)
+            result["unregistered"] = f"loaded {schedule.__module__}.{schedule.__name__}"
         except Exception as error:  # what a user sees
             result["unregistered"] = f"{type(error).__name__}: {error}"
     import inverse_time_decay  # noqa: F401  # registers the class
