@@ -8,6 +8,7 @@
 #   make demo          the help page's example, fitting a model from R and Python
 #   make test          lint, test-python, check and test-modern: what CI runs
 #   make test-modern   the Debian 13 lane (R 4.5, Python 3.13) in a debootstrap root
+#   make test-matrix   the wheel on each supported Keras, backend and Python (tools/matrix/rows.tsv)
 #   make test-install  the wheel with each extra in fresh venvs, from PyPI (not in make test)
 #   make bench         the benchmark table, bench/results.md
 #   make site          the pkgdown site, offline, into build/site
@@ -27,6 +28,7 @@ STAMPS := $(CURDIR)/.setup
 BUILD := $(CURDIR)/build
 LANES := $(BUILD)/lanes
 MODERN := $(CURDIR)/.modern
+MATRIX := $(CURDIR)/.matrix
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
 	r-cran-roxygen2 r-cran-callr r-cran-processx r-cran-png r-cran-pkgbuild \
@@ -42,7 +44,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
 
-.PHONY: setup demo test test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
+.PHONY: setup demo test test-matrix test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
@@ -121,6 +123,13 @@ BACKEND_RUN = bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -p no:cachepro
 # machinery run with the schedule in it), on two workers.
 test-quick: setup
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not integration" tests/python
+
+# The declared version range at both ends: each row of tools/matrix/rows.tsv
+# in a venv of its own (cached in .matrix/), the built wheel in it. ROWS=...
+# runs some rows only.
+test-matrix: setup
+	@mkdir -p $(LANES)
+	bash tools/matrix/run.sh $(PY) $(MATRIX) $(LANES)/matrix.tsv $(ROWS)
 
 # The built wheel installed as users install it, once per extra, from PyPI:
 # minutes and gigabytes, so not part of make test.
