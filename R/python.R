@@ -23,6 +23,7 @@ python_module <- function() {
         stop(e)
       }
     )
+    check_module_version(module)
     # R numbers follow floatx() without asking Python at each call: read
     # now, then Keras's set_floatx() tells R of every change.
     .python$floatx <- module$`_backend`$floatx()
@@ -30,6 +31,25 @@ python_module <- function() {
     .python$module <- module
   }
   .python$module
+}
+
+# R computes rates in C by its own version's rules, Keras by the module's:
+# a module pip installed into reticulate's Python, at another version, may
+# have been imported first (reticulate then hands back that one), and the
+# two would disagree without a word.
+check_module_version <- function(module, version = utils::packageVersion("inversetimedecay")) {
+  found <- tryCatch(as.character(module$`__version__`), error = function(e) "(none)")
+  if (!identical(found, as.character(version))) {
+    stop(package_error("inversetimedecay_version_mismatch", paste0(
+      "The Python module inverse_time_decay that this session imported is version ", found,
+      " (", tryCatch(module$`__file__`, error = function(e) "?"), "), but the R package ",
+      "inversetimedecay is version ", version, ". Line them up: pip install ",
+      "'inverse_time_decay==", version, "' into the Python that reticulate uses (",
+      "or pip uninstall inverse_time_decay, and the R package's own copy is used), ",
+      "or install the R package of version ", found, "; then restart R."
+    )))
+  }
+  invisible(found)
 }
 
 # The Python class called with a list of keyword arguments, through a

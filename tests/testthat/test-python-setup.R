@@ -112,3 +112,35 @@ test_that("reticulate 1.41 lists the declared requirements, and RETICULATE_PYTHO
     normalizePath(trimws(python)), normalizePath(Sys.getenv("RETICULATE_PYTHON"))
   )
 })
+
+test_that("a Python module of another version imported first is an error naming both versions", {
+  skip_if_no_keras()
+  # A stand-in for `pip install inverse_time_decay==0.0.9` into reticulate's
+  # Python: a module of that name and version, imported before the package's.
+  stub <- tempfile("stub-")
+  dir.create(file.path(stub, "inverse_time_decay"), recursive = TRUE)
+  on.exit(unlink(stub, recursive = TRUE), add = TRUE)
+  writeLines('__version__ = "0.0.9"', file.path(stub, "inverse_time_decay", "__init__.py"))
+  out <- run_rscript(c(
+    sprintf("invisible(reticulate::import_from_path('inverse_time_decay', '%s'))", stub),
+    "library(inversetimedecay)",
+    "s <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5)",
+    "e <- tryCatch(keras_schedule(s), error = function(e) e)",
+    "cat(class(e)[1], conditionMessage(e), sep = '\\n')"
+  ))
+  expect_identical(out[1], "inversetimedecay_version_mismatch", info = paste(out, collapse = "\n"))
+  version <- as.character(utils::packageVersion("inversetimedecay"))
+  expect_match(out[2], "inverse_time_decay that this session imported is version 0.0.9", fixed = TRUE)
+  expect_match(out[2], paste0("the R package inversetimedecay is version ", version), fixed = TRUE)
+  expect_match(out[2], paste0("pip install 'inverse_time_decay==", version, "'"), fixed = TRUE)
+  expect_match(out[2], stub, fixed = TRUE)
+})
+
+test_that("the module the package carries is the package's own version", {
+  skip_if_no_keras()
+  carried <- system.file("python", package = "inversetimedecay")
+  module <- reticulate::import_from_path("inverse_time_decay", carried)
+  expect_identical(
+    check_module_version(module), as.character(utils::packageVersion("inversetimedecay"))
+  )
+})
