@@ -6,7 +6,7 @@
 #   make test-r        testthat alone, against the installed package
 #   make check         R CMD check --as-cran, testthat inside it (tools/ci/check.sh)
 #   make demo          the help page's example, fitting a model from R and Python
-#   make test          lint, test-python, check and test-modern: what CI runs
+#   make test          lint, test-python, check, test-modern and test-matrix: what CI runs
 #   make test-modern   the Debian 13 lane (R 4.5, Python 3.13) in a debootstrap root
 #   make test-matrix   the wheel on each supported Keras, backend and Python (tools/matrix/rows.tsv)
 #   make test-install  the wheel with each extra in fresh venvs, from PyPI (not in make test)
@@ -28,7 +28,8 @@ STAMPS := $(CURDIR)/.setup
 BUILD := $(CURDIR)/build
 LANES := $(BUILD)/lanes
 MODERN := $(CURDIR)/.modern
-MATRIX := $(CURDIR)/.matrix
+# The matrix's venvs outlive a checkout, so that CI's fresh clone finds them.
+MATRIX ?= $(HOME)/.cache/inversetimedecay/matrix
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
 	r-cran-roxygen2 r-cran-callr r-cran-processx r-cran-png r-cran-pkgbuild \
@@ -91,10 +92,12 @@ test: setup
 	  $(MAKE) --no-print-directory lint >$(LANES)/lint.log 2>&1 & lint=$$!; \
 	  $(MAKE) --no-print-directory check >$(LANES)/check.log 2>&1 & check=$$!; \
 	  $(MAKE) --no-print-directory test-modern >$(LANES)/modern.log 2>&1 & modern=$$!; \
+	  $(MAKE) --no-print-directory test-matrix >$(LANES)/matrix.log 2>&1 & matrix=$$!; \
 	  $(MAKE) --no-print-directory test-python || status=1; \
 	  wait $$lint || status=1; cat $(LANES)/lint.log; \
 	  wait $$check || status=1; cat $(LANES)/check.log; \
 	  wait $$modern || status=1; cat $(LANES)/modern.log; \
+	  wait $$matrix || status=1; cat $(LANES)/matrix.log; \
 	  bash tools/ci/summary.sh "Debian 12 (this machine)=$(LANES)/debian12.tsv" \
 	    "Debian 13 (debootstrap root)=$(LANES)/debian13.tsv"; \
 	  exit $$status
@@ -125,7 +128,7 @@ test-quick: setup
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not integration" tests/python
 
 # The declared version range at both ends: each row of tools/matrix/rows.tsv
-# in a venv of its own (cached in .matrix/), the built wheel in it. ROWS=...
+# in a venv of its own (cached in $(MATRIX)), the built wheel in it. ROWS=...
 # runs some rows only.
 test-matrix: setup
 	@mkdir -p $(LANES)

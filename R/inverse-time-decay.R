@@ -115,6 +115,21 @@
 #' before that, Keras's default, float32, applies. A fixed dtype is kept by
 #' the schedule's config, so it survives saving and loading a model.
 #'
+#' # Supported versions
+#' R >= 4.2 with reticulate >= 1.28; Python 3.9 to 3.13 with Keras 3.0 to
+#' 3.15 on TensorFlow >= 2.16, JAX >= 0.4.20 or torch, or tf_keras from
+#' 2.16; with the keras3 package 1.5.1 and the keras package 2.15.0 and
+#' 2.16.1. The Python module this package carries must be the one Python
+#' imports: a pip-installed `inverse_time_decay` of another version,
+#' imported first, is an error of class `inversetimedecay_version_mismatch`
+#' naming both versions.
+#'
+#' # With keras3 or keras attached
+#' keras3 and keras export a function of this name too. Attached after this
+#' package, theirs masks this one, and only a startup message says so; call
+#' `inversetimedecay::learning_rate_schedule_inverse_time_decay()` to be sure
+#' of getting this one.
+#'
 #' # Errors
 #' Bad arguments are signalled in R before Python is touched, as conditions
 #' of class `inversetimedecay_argument_error` whose message names the
