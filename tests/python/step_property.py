@@ -68,6 +68,11 @@ if BACKEND == "torch":
     import torch
 elif BACKEND == "tensorflow":
     import tensorflow as tf
+# XLA's CPU compiler in TensorFlow 2.16 and 2.17 merges a cast to a 16-bit
+# float with the cast back, so jit-compiled 16-bit rates round through float32.
+XLA_MERGES_CONVERSIONS = BACKEND in ("tensorflow", "tf_keras") and tuple(
+    int(part) for part in tf.__version__.split(".")[:2]
+) < (2, 18)
 
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
 
@@ -309,6 +314,12 @@ def check(lr, decay_steps, decay_rate, staircase, dtype, steps, output="float32"
             if traced:  # compiled code may flush subnormal rates to zero
                 flushed = (np.abs(want.astype(np.float64)) < tiny(output)) & (values == 0)
                 expected = np.where(flushed, values, want).astype(output)
+            if traced and output in ("float16", "bfloat16") and XLA_MERGES_CONVERSIONS:
+                # README's exception: XLA on TensorFlow 2.16 and 2.17 may round
+                # a 16-bit rate through float32 (test_dtypes.py says when it goes).
+                through = np.array([np.float32(float(e)) for e in exact]).astype(output)
+                expected = np.where(values.astype(output) == through, through, expected)
+                expected = expected.astype(output)
             bits = BITS[np.dtype(output).itemsize]
             assert np.array_equal(values.astype(output).view(bits), expected.view(bits)), (
                 f"{name} differs: {values.tolist()} != {want.tolist()}"

@@ -130,7 +130,9 @@ test_that("a Python module of another version imported first is an error naming 
   ))
   expect_identical(out[1], "inversetimedecay_version_mismatch", info = paste(out, collapse = "\n"))
   version <- as.character(utils::packageVersion("inversetimedecay"))
-  expect_match(out[2], "inverse_time_decay that this session imported is version 0.0.9", fixed = TRUE)
+  expect_match(
+    out[2], "inverse_time_decay that this session imported is version 0.0.9", fixed = TRUE
+  )
   expect_match(out[2], paste0("the R package inversetimedecay is version ", version), fixed = TRUE)
   expect_match(out[2], paste0("pip install 'inverse_time_decay==", version, "'"), fixed = TRUE)
   expect_match(out[2], stub, fixed = TRUE)

@@ -89,7 +89,9 @@ PY
       "${suite}_suite" "$venv/bin/python"
   ) >"$log" 2>&1
   result=$?
-  counts=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed)' "$log" | sed 's/=//g; s/ in [0-9.]*s.*//' | xargs | sed 's/ \([0-9]* passed\)/; \1/g')
+  # pytest's closing line of each run, "N failed, N passed, ... in 9.9s".
+  counts=$(grep -E '^=* ?[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | sed -E 's/=//g; s/ in [0-9.]+s.*//; s/^ *//' |
+    paste -sd';' | sed 's/;/; /g')
   if [ "$result" -ne 0 ]; then
     status=1; tail -n 60 "$log"; counts="FAILED: $counts"
   fi
