@@ -214,8 +214,8 @@ def test_name_none_means_the_default():
         (True, "True of type bool"),
         ("3", "'3' of type str"),
         (None, "None of type NoneType"),
-        # numpy 2 names the type `bool`, numpy 1 `bool_`.
-        (np.bool_(False), f"False of type {type(np.bool_(False)).__name__}"),
+        # numpy 2 writes it np.False_ of type `bool`, numpy 1 False of `bool_`.
+        (np.bool_(False), f"{np.bool_(False)!r} of type {type(np.bool_(False)).__name__}"),
         (np.array([1, "a"], dtype=object), "<ndarray of dtype object>"),
         (tf.constant([True]), "<EagerTensor of dtype bool>"),
         ([True, False], "[True, False] of type list"),

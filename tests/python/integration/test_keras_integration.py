@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 from conftest import REPO, exact_rate, run_python
 from inverse_time_decay import InverseTimeDecay
+from inverse_time_decay._backend import release
+
+KERAS = release(keras.__version__)
 
 
 def test_get_config_is_complete_and_round_trips():
@@ -65,6 +68,12 @@ def test_every_keras_optimizer_accepts_it(name):
         )
     elif not hasattr(keras.optimizers, name):
         pytest.skip(f"keras {keras.__version__} has no optimizer {name}")
+    elif name == "Muon" and keras.backend.backend() == "tensorflow" and KERAS < (3, 15):
+        # Muon reads `variable.path` of a tf.Variable on TensorFlow, which
+        # has none (keras-team/keras#21793, fixed by #21924 in December
+        # 2025): Keras 3.10 fails, 3.15.1 passes; the releases between are
+        # not tested here.
+        pytest.skip(f"Muon on TensorFlow fails in keras {keras.__version__} (keras#21793)")
     else:
         optimizer = getattr(keras.optimizers, name)(learning_rate=schedule)
     variable = keras.Variable(np.ones((3, 2), "float32"))
