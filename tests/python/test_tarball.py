@@ -29,7 +29,9 @@ def allowed(name):
     """The tarball's files, by folder; anything else is a leak."""
     folder, _, base = name.rpartition("/")
     if folder == "":
-        return base in {"DESCRIPTION", "NAMESPACE", "LICENSE", "NEWS.md"}
+        # configure and cleanup copy python/ into inst/python (see configure).
+        scripts = {"configure", "configure.win", "cleanup", "cleanup.win"}
+        return base in {"DESCRIPTION", "NAMESPACE", "LICENSE", "NEWS.md"} | scripts
     rules = {
         "R": base.endswith(".R"),
         "man": base.endswith(".Rd"),
