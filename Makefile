@@ -33,7 +33,8 @@ MATRIX ?= $(HOME)/.cache/inversetimedecay/matrix
 
 R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat qpdf \
 	r-cran-roxygen2 r-cran-callr r-cran-processx r-cran-png r-cran-pkgbuild \
-	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium r-cran-bit64
+	r-cran-knitr r-cran-rmarkdown pandoc r-cran-lintr r-cran-pkgdown chromium r-cran-bit64 \
+	devscripts
 
 
 # R and reticulate use the project's own Python; R finds the package in .Rlib.

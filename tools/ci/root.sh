@@ -46,9 +46,10 @@ if [ -f "$HOME/.config/pip/pip.conf" ]; then
   mkdir -p "$root/root/.config/pip" && cp "$HOME/.config/pip/pip.conf" "$root/root/.config/pip/pip.conf"
 fi
 
-# What R CMD check needs for the vignette, added to a root built before it
+# What R CMD check needs for the vignette (and checkbashisms, from devscripts,
+# for configure and cleanup), added to a root built before it
 # was needed; the stamp holds the list installed.
-extras="r-cran-knitr r-cran-rmarkdown pandoc qpdf r-cran-bit64"
+extras="r-cran-knitr r-cran-rmarkdown pandoc qpdf r-cran-bit64 devscripts"
 if [ "$(cat "$dir/extras.done" 2>/dev/null)" != "$extras" ]; then
   echo ">> $extras into the root"
   "$here/in-root.sh" "$root" bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive \
