@@ -109,11 +109,12 @@
 #' The rates' dtype follows the Python class's rule: a `dtype` passed through
 #' `...` (`"float16"`, `"bfloat16"`, `"float32"` or `"float64"`), else the
 #' dtype of a float tensor `initial_learning_rate`, else Keras's
-#' `floatx()`: float32 unless set otherwise. R reads `floatx()` when it
-#' first hands a schedule to Keras and is told of every later
-#' `keras.config.set_floatx()`, so computing rates in R never asks Python;
-#' before that, Keras's default, float32, applies. A fixed dtype is kept by
-#' the schedule's config, so it survives saving and loading a model.
+#' `floatx()`: float32 unless set otherwise. While Python runs Keras, R
+#' asks it for `floatx()` at each call, so `keras.config.set_floatx()`
+#' shows at once however it was called; before that, R reads what Keras
+#' will read when it starts: the `"floatx"` of `keras.json` in
+#' `$KERAS_HOME` (else `~/.keras`), float32 without one. A fixed dtype is
+#' kept by the schedule's config, so it survives saving and loading a model.
 #'
 #' # Supported versions
 #' R >= 4.2 with reticulate >= 1.28; Python 3.9 to 3.13 with Keras 3.0 to
@@ -299,12 +300,10 @@ python_params <- function(python) {
 }
 
 # The dtype of the rates: a fixed one, or else Keras's floatx(), as the
-# Python class does. R reads floatx() when it first imports the Python
-# module and is told of every later keras.config.set_floatx() (see
-# python_module()), so no call asks Python; before Python runs Keras, it is
-# Keras's default, float32.
+# Python class does (keras_floatx(): Python's while it runs Keras, else
+# keras.json's).
 schedule_dtype <- function(params) {
-  params$dtype %||% .python$floatx %||% "float32"
+  params$dtype %||% keras_floatx()
 }
 
 # The rates at `step`. R numbers: computed in C (src/schedule.c) with the

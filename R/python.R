@@ -24,10 +24,6 @@ python_module <- function() {
       }
     )
     check_module_version(module)
-    # R numbers follow floatx() without asking Python at each call: read
-    # now, then Keras's set_floatx() tells R of every change.
-    .python$floatx <- module$`_backend`$floatx()
-    module$`_backend`$watch_floatx(function(dtype) .python$floatx <- dtype)
     .python$module <- module
   }
   .python$module

@@ -146,33 +146,6 @@ def floatx() -> str:
     return keras.backend.floatx()
 
 
-_floatx_watchers: list[Any] = []
-
-
-def watch_floatx(callback: Any) -> None:
-    """Calls `callback(dtype)` after every change of Keras's floatx.
-
-    For the R package, which computes rates in R and must follow floatx()
-    without asking Python at every call. Keras's `set_floatx` is replaced,
-    once, by a wrapper in every loaded module that holds it
-    (`keras.config`, `keras.backend` and the private modules that define
-    it), and modules imported later take the wrapper from those.
-    """
-    if not _floatx_watchers:
-        setter = keras.backend.set_floatx
-
-        def set_floatx(value: Any) -> None:
-            setter(value)
-            for watcher in _floatx_watchers:
-                watcher(floatx())
-
-        set_floatx.__doc__ = setter.__doc__
-        for module in list(sys.modules.values()):
-            if getattr(module, "set_floatx", None) is setter:
-                setattr(module, "set_floatx", set_floatx)  # noqa: B010
-    _floatx_watchers.append(callback)
-
-
 def float64_available() -> bool:
     """False where the backend silently narrows float64 (JAX without x64)."""
     if BACKEND != "jax":
@@ -184,21 +157,6 @@ def float64_available() -> bool:
 
 if LEGACY_KERAS or BACKEND == "tensorflow":
     import tensorflow as tf
-
-    try:  # TensorFlow names its current device scope only privately.
-        from tensorflow.python.eager.context import context as _eager_context
-    except ImportError:  # pragma: no cover - a TensorFlow that moved it
-        _eager_context = None
-
-    def eager_device() -> Optional[str]:
-        """The device eager tensors are made on now (the `tf.device` scope);
-        None where this TensorFlow does not say."""
-        return None if _eager_context is None else _eager_context().device_name
-
-    def eager_tensors(values: np.ndarray) -> list[Any]:
-        """The elements of a 1-d array as eager tensors, made by one op: about
-        0.6 µs each for 256, where a tf.constant each costs 9 µs."""
-        return tf.unstack(tf.constant(values))
 
     _TF_DTYPES: dict[str, Any] = {}
     _NUMPY_SCALARS = {"float32": np.float32, "float64": np.float64}

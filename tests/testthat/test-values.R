@@ -182,17 +182,20 @@ test_that("half-precision schedules give NA for NA steps and their rates rounded
   }
 })
 
-test_that("R follows keras.config.set_floatx() without asking Python at each call", {
+test_that("R follows keras.config.set_floatx(), however it was reached", {
   skip_if_no_keras()
   out <- run_rscript(c(
     "library(inversetimedecay)",
     "keras <- reticulate::import('keras')",
+    # A reference taken before the package's module is imported, which a
+    # patch of Keras's function would miss.
+    "reticulate::py_run_string('from keras.config import set_floatx')",
     "s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
     "invisible(keras_schedule(s))",
     "cat(s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
     "reticulate::py_run_string('import keras; keras.config.set_floatx(\"float64\")')",
     "cat(s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
-    "keras$backend$set_floatx('float16')",
+    "reticulate::py_run_string('set_floatx(\"float16\")')",
     "h <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
     "e <- tryCatch(learning_rate_schedule_inverse_time_decay(70000, 3, 0.5), error = identity)",
     "cat(h$dtype, sprintf('%.17g', h(2)), class(e)[[1]], conditionMessage(e), sep = '\\n')"
@@ -205,4 +208,40 @@ test_that("R follows keras.config.set_floatx() without asking Python at each cal
   expect_identical(as.numeric(out[6]), 1229 * 2^-14)
   expect_identical(out[7], "inversetimedecay_argument_error")
   expect_match(out[8], "must be at most 65504, the largest float16", fixed = TRUE)
+})
+
+test_that("before Python, R reads keras.json as Keras will, and agrees with Python after", {
+  skip_if_no_keras()
+  home <- tempfile("keras-home-")
+  dir.create(home)
+  on.exit(unlink(home, recursive = TRUE), add = TRUE)
+  writeLines('{"floatx": "float64", "epsilon": 1e-07, "backend": "tensorflow"}',
+             file.path(home, "keras.json"))
+  out <- run_rscript(c(
+    "library(inversetimedecay)",
+    "s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
+    "cat(s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
+    "cat(isNamespaceLoaded('reticulate'), '\\n')",
+    "keras <- reticulate::import('keras')",
+    "cat(keras$config$floatx(), s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
+    "p <- as.numeric(keras_schedule(s)(2L)$numpy())",
+    "cat(sprintf('%.17g', p), '\\n')"
+  ), env = paste0("KERAS_HOME=", home), stderr = FALSE)
+  rate <- formula_rate(0.1, 3, 0.5, 2)
+  expect_identical(out[1:2], c("float64", sprintf("%.17g", rate)))
+  expect_identical(trimws(out[3]), "FALSE")  # computed without starting Python
+  expect_identical(out[4:6], c("float64", "float64", sprintf("%.17g", rate)))
+  expect_identical(trimws(out[7]), sprintf("%.17g", rate))
+})
+
+test_that("keras.json is looked for where Keras looks: KERAS_HOME, else ~/.keras", {
+  home <- tempfile("home-")
+  dir.create(file.path(home, ".keras"), recursive = TRUE)
+  on.exit(unlink(home, recursive = TRUE), add = TRUE)
+  expect_identical(keras_json_floatx(c(KERAS_HOME = NA, HOME = home)), "float32")
+  writeLines('{\n  "floatx" :  "float16"\n}', file.path(home, ".keras", "keras.json"))
+  expect_identical(keras_json_floatx(c(KERAS_HOME = NA, HOME = home)), "float16")
+  expect_identical(keras_json_floatx(c(KERAS_HOME = home, HOME = home)), "float32")
+  writeLines('{"floatx": "int8"}', file.path(home, "keras.json"))
+  expect_identical(keras_json_floatx(c(KERAS_HOME = home, HOME = home)), "float32")
 })

@@ -147,10 +147,9 @@ def test_a_fit_uses_the_schedule_and_a_saved_model_restores_it(tmp_path):
     assert int(np.asarray(restored.optimizer.iterations)) == 8
 
 
-def test_an_eager_fit_applies_each_steps_exact_rate_across_blocks_made_ahead():
+def test_an_eager_fit_applies_each_steps_exact_rate():
     """`run_eagerly=True`: the optimizer asks for the rate at its
-    `iterations` each step, eagerly (on TensorFlow and tf_keras through the
-    blocks of rates made ahead, 256 a block). The weight falls by exactly
+    `iterations` each step, eagerly. The weight falls by exactly
     the rate each step (mean absolute error below its target: gradient 1),
     so it ends at the float32 sum of the exact rates, which a rate from the
     wrong step (0.4 % off at step 260) moves by far more than rounding."""

@@ -52,8 +52,8 @@ elif MODE == "mirrored":
         model = build(keras, weights)
     rates = train(model, x, y)
     # This is the one process with two devices, so it also checks that the
-    # rates an eager rising step makes ahead (schedule._Block) are made on
-    # the device in scope: two steps on each, in turn.
+    # rates of an eager rising step are made on the device in scope: two
+    # steps on each, in turn.
     iterations, schedule = tf.Variable(np.int64(0)), InverseTimeDecay(0.1, 3, 0.5)
     devices = []
     for device in ["/cpu:0", "/cpu:0", "/cpu:1", "/cpu:1", "/cpu:0"]:
