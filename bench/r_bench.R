@@ -39,8 +39,8 @@ one_loops <- as.integer(20000 * scale) + 1L
 curve_loops <- if (smoke) 1L else 5L
 
 # This package before Python starts, then (below) in the same process once
-# Keras runs in it: R numbers must not ask Python per call. Python cannot be
-# stopped again, so the two are measured one after the other, not
+# Keras runs in it, when each call asks Python for floatx(). Python cannot
+# be stopped again, so the two are measured one after the other, not
 # interleaved.
 stopifnot(!isNamespaceLoaded("reticulate"))
 before_one <- side_by_side(list(function() ours(5L)), loops = one_loops)

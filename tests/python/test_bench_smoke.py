@@ -27,14 +27,22 @@ def test_bench_smoke_pass_prints_every_row(tmp_path):
             break
         if not line.startswith("|---"):
             table.append(line)
-    assert len(table) == 1 + 13  # header and one row per figure
+    # The header and one row per figure: 5 Python rows on TensorFlow, 5 fits
+    # (4 backends, and eager on TensorFlow), 4 memory rows and 6 R rows.
+    assert len(table) == 1 + 20
     assert any(line.startswith("| accuracy probe |") for line in lines)
     for figure in (
         "eager call, Python int step",
         "optimizer iteration variable",
         "memory kept by eager calls",
         "1e6-step curve",
-        "fit throughput",
+        "fit throughput, tensorflow,",
+        "fit throughput, jax,",
+        "fit throughput, torch,",
+        "fit throughput, tf_keras,",
+        "fit throughput, tensorflow, run_eagerly=True,",
+        "memory per used schedule, jax",
+        "memory per used schedule, torch",
         "one step to an R number",
         "library(inversetimedecay)",
         "first printed curve",

@@ -1,0 +1,145 @@
+"""The figures measured once per Keras backend, each in a process of its own
+(Keras picks its backend at import): fit throughput with this package's
+schedule, Keras's built-in and a constant rate, side by side; and the memory
+that used schedules keep, this package's beside Keras's own. Prints `ROW`
+lines as python_bench.py does, and `PAIRED` ratios for the fits.
+
+    KERAS_BACKEND=jax python bench/backend_bench.py jax [--eager] [--smoke]
+    TF_USE_LEGACY_KERAS=1 python bench/backend_bench.py tf_keras
+
+The label names the rows (py_fit_<label>, py_memory_<label>); `--eager`
+compiles the models with run_eagerly=True and measures the fit alone.
+"""
+
+import gc
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
+if LEGACY:
+    import tensorflow as tf
+    import tf_keras as keras
+else:
+    import keras
+
+import numpy as np  # noqa: E402
+from inverse_time_decay import InverseTimeDecay  # noqa: E402
+
+LABEL = sys.argv[1]
+SMOKE = "--smoke" in sys.argv
+EAGER = "--eager" in sys.argv
+
+
+def row(figure, values, unit, note=""):
+    print(f"ROW {figure} {values[0]:.6g} {values[1]:.6g} {values[2]:.6g} {unit} {note}".rstrip())
+    sys.stdout.flush()
+
+
+def fit_model(learning_rate):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(32,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse", run_eagerly=EAGER
+    )
+    return model
+
+
+def fit_throughput():
+    """Rounds of one epoch of each model, the order rotating every round;
+    the ratio is the median of the per-round ratios (paired), so that the
+    machine's slow drifts cancel out."""
+    rng = np.random.default_rng(0)
+    samples = 512 if SMOKE else (2048 if EAGER else 8192)
+    x = rng.normal(size=(samples, 32)).astype("float32")
+    y = rng.normal(size=(samples, 1)).astype("float32")
+    batch = 64
+    models = {
+        "ours": fit_model(InverseTimeDecay(0.01, 10, 0.5)),
+        "builtin": fit_model(keras.optimizers.schedules.InverseTimeDecay(0.01, 10, 0.5)),
+        "constant": fit_model(0.01),
+    }
+    for model in models.values():  # compile and warm up
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+    throughput = {name: [] for name in models}
+    names = list(models)
+    for round_index in range(2 if SMOKE else 21):
+        order = names[round_index % 3 :] + names[: round_index % 3]
+        for name in order:
+            start = time.perf_counter()
+            models[name].fit(x, y, batch_size=batch, epochs=1, verbose=0)
+            throughput[name].append((samples // batch) / (time.perf_counter() - start))
+    medians = [statistics.median(throughput[name]) for name in names]
+    paired = statistics.median(o / c for o, c in zip(throughput["ours"], throughput["constant"]))
+    figure = f"py_fit_{LABEL}"
+    spread = " ".join(f"{n} [{min(v):.0f}-{max(v):.0f}]" for n, v in throughput.items())
+    row(figure, medians, "steps/s", f"Fit {LABEL}, medians and [min-max]: {spread}")
+    print(f"PAIRED {figure} {paired:.4f}")
+
+
+def resident_mib():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def variable(value):
+    if LEGACY:
+        return tf.Variable(np.int64(value))
+    return keras.Variable(value, dtype="int64", trainable=False)
+
+
+def kept_per_schedule(make, count):
+    """KiB that each of `count` schedules keeps after three calls at a
+    rising int64 variable, as an eager optimizer calls it, all kept alive."""
+    step = variable(0)
+    for _ in range(20):  # the one-off allocations of the first calls
+        make()(step)
+        step.assign_add(1)
+    gc.collect()
+    before = resident_mib()
+    kept = []
+    for _ in range(count):
+        schedule = make()
+        for _ in range(3):
+            schedule(step)
+            step.assign_add(1)
+        kept.append(schedule)
+    gc.collect()
+    return (resident_mib() - before) * 1024 / count
+
+
+def builtin_schedule():
+    return keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)
+
+
+def our_schedule():
+    return InverseTimeDecay(0.1, 1, 0.5)
+
+
+if EAGER:
+    fit_throughput()
+else:
+    # Rounds alternate the two, and each figure is the median of its rounds:
+    # a resident page (4 KiB) is a few schedules' worth, so one round is noise.
+    count = 100 if SMOKE else 1000
+    rounds = {"ours": [], "builtin": []}
+    for _ in range(1 if SMOKE else 5):
+        rounds["ours"].append(kept_per_schedule(our_schedule, count))
+        rounds["builtin"].append(kept_per_schedule(builtin_schedule, count))
+    ours, builtin = (statistics.median(rounds[name]) for name in ("ours", "builtin"))
+    row(
+        f"py_memory_{LABEL}",
+        [ours, builtin, 0.0],
+        "KiB",
+        f"Memory {LABEL}: resident KiB per schedule, {count} kept alive, each called three "
+        "times at a rising int64 variable; medians of 5 alternating rounds.",
+    )
+    fit_throughput()
