@@ -18,12 +18,14 @@ python_floatx <- function() {
   }
   if (embedded_in_python() && !reticulate_can_embed()) return(NULL)
   if (!is.null(.python$module)) return(.python$module$`_backend`$floatx())
-  python_lambda(paste(
-    "lambda: (lambda m: m.backend.floatx() if m is not None else None)(",
-    "__import__('sys').modules.get('tf_keras' if __import__('os').environ.get(",
-    "'TF_USE_LEGACY_KERAS', '').strip().lower() in ('1', 'true', 'yes') else 'keras'))"
-  ))()
+  python_lambda(imported_keras_floatx)()
 }
+
+imported_keras_floatx <- paste(
+  "lambda: (lambda m: m.backend.floatx() if m is not None else None)(",
+  "__import__('sys').modules.get('tf_keras' if __import__('os').environ.get(",
+  "'TF_USE_LEGACY_KERAS', '').strip().lower() in ('1', 'true', 'yes') else 'keras'))"
+)
 
 # The "floatx" of keras.json where Keras looks for it: $KERAS_HOME, else
 # ~/.keras, or /tmp/.keras where the home folder is not writable; float32

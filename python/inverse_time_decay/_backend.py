@@ -7,6 +7,7 @@ Keras generation: `tf_keras` (Keras 2) when the environment variable
 """
 
 import os
+import re
 import sys
 from typing import Any, Optional
 
@@ -41,21 +42,10 @@ except ModuleNotFoundError as error:
 
 
 def release(version: str) -> tuple[int, ...]:
-    """A version string's release numbers: "3.4.1" and "2.16.1rc0" give
-    (3, 4, 1) and (2, 16, 1); a local label ("2.13.0+cpu") is ignored."""
-    numbers = []
-    for part in version.split("+")[0].split("."):
-        digits = ""
-        for character in part:
-            if not character.isdigit():
-                break
-            digits += character
-        if not digits:
-            break
-        numbers.append(int(digits))
-        if len(digits) < len(part):
-            break
-    return tuple(numbers)
+    """A version string's release numbers: "3.4.1", "2.16.1rc0" and
+    "2.13.0+cpu" give (3, 4, 1), (2, 16, 1) and (2, 13, 0)."""
+    match = re.match(r"\d+(\.\d+)*", version)
+    return tuple(int(part) for part in match.group().split(".")) if match else ()
 
 
 # The oldest releases `make test-matrix` runs, and so the oldest supported;
@@ -65,12 +55,12 @@ FLOORS = {"keras": (3, 0, 0), "tensorflow": (2, 16, 0), "jax": (0, 4, 20), "torc
 
 def _check_floor(distribution: str, module: Any) -> None:
     found = str(module.__version__)
-    needed = FLOORS[distribution]
-    if release(found) < needed:
+    if release(found) < FLOORS[distribution]:
+        needed = ".".join(map(str, FLOORS[distribution]))
         raise ImportError(
-            f"inverse_time_decay needs {distribution} >= {'.'.join(map(str, needed))}; "
-            f"found {distribution} {found} in {os.path.dirname(module.__file__ or '')}. "
-            f"Upgrade it: pip install --upgrade '{distribution}>={'.'.join(map(str, needed))}'"
+            f"inverse_time_decay needs {distribution} >= {needed}; found {distribution} "
+            f"{found} in {os.path.dirname(module.__file__ or '')}. "
+            f"Upgrade it: pip install --upgrade '{distribution}>={needed}'"
         )
 
 
@@ -131,14 +121,12 @@ class _BareNameLoader:
 # optimizer's `iterations`) are of that base class, not of `keras.Variable`;
 # from 3.7 `keras.Variable` is the backend's class (keras-team/keras#20330).
 # tests/python/backends says when the base class is no longer needed.
-if LEGACY_KERAS:
-    KERAS_VARIABLES: tuple[type, ...] = ()
-    KERAS_TENSOR: Optional[type] = None
-elif release(keras.__version__) < (3, 7):
-    KERAS_VARIABLES = (keras.Variable, keras.Variable.__base__)
-    KERAS_TENSOR = keras.KerasTensor
-else:
+KERAS_VARIABLES: tuple[type, ...] = ()
+KERAS_TENSOR: Optional[type] = None
+if not LEGACY_KERAS:
     KERAS_VARIABLES = (keras.Variable,)
+    if release(keras.__version__) < (3, 7):
+        KERAS_VARIABLES += (keras.Variable.__base__,)
     KERAS_TENSOR = keras.KerasTensor
 
 

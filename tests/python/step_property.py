@@ -68,13 +68,14 @@ if BACKEND == "torch":
     import torch
 elif BACKEND == "tensorflow":
     import tensorflow as tf
+from inverse_time_decay import InverseTimeDecay  # noqa: E402
+from inverse_time_decay._backend import release  # noqa: E402
+
 # XLA's CPU compiler in TensorFlow 2.16 and 2.17 merges a cast to a 16-bit
 # float with the cast back, so jit-compiled 16-bit rates round through float32.
-XLA_MERGES_CONVERSIONS = BACKEND in ("tensorflow", "tf_keras") and tuple(
-    int(part) for part in tf.__version__.split(".")[:2]
-) < (2, 18)
-
-from inverse_time_decay import InverseTimeDecay  # noqa: E402
+XLA_MERGES_CONVERSIONS = False
+if BACKEND in ("tensorflow", "tf_keras"):
+    XLA_MERGES_CONVERSIONS = release(tf.__version__) < (2, 18)
 
 INTEGER_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
 FLOAT_DTYPES = ["float16", "float32", "float64"]

@@ -7,6 +7,7 @@ import pytest
 import tensorflow as tf
 from conftest import exact_rate, rounded_once, ulps
 from inverse_time_decay import InverseTimeDecay
+from inverse_time_decay._backend import release
 
 # The documented rule: the dtype of a floating initial_learning_rate, else
 # keras.config.floatx().
@@ -174,5 +175,4 @@ def xla_merges_conversions():
 def test_xla_merges_conversions_exactly_on_the_tensorflow_releases_documented():
     # When the floor TensorFlow no longer merges them, the exception above
     # and its line in the README go.
-    release = tuple(int(part) for part in tf.__version__.split(".")[:2])
-    assert xla_merges_conversions() == (release < (2, 18))
+    assert xla_merges_conversions() == (release(tf.__version__) < (2, 18))
