@@ -1,15 +1,12 @@
-"""Shared helpers: an exact rational reference, independent of the package."""
+"""Shared helpers: running probes, R and Python in fresh processes, ports,
+and embedded R. The exact oracles are in oracles.py."""
 
-import bisect
 import json
-import math
 import os
 import socket
 import subprocess
 import sys
-from fractions import Fraction
 
-import numpy as np
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -32,51 +29,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if f"{os.sep}integration{os.sep}" in str(item.path):
             item.add_marker(pytest.mark.integration)
-
-
-def exact_rate(initial_learning_rate, decay_steps, decay_rate, step, staircase=False):
-    """The schedule's value as an exact Fraction, from the formula alone."""
-    lr, d, r, s = (Fraction(v) for v in (initial_learning_rate, decay_steps, decay_rate, step))
-    p = Fraction(math.floor(s / d)) if staircase else s / d
-    return lr / (1 + r * p)
-
-
-def ulps(value, exact, dtype):
-    """|value - exact| in units of the last place of `dtype` at `exact`."""
-    nearest = dtype(float(exact))
-    spacing = Fraction(float(np.spacing(np.abs(nearest))))
-    return float(abs(Fraction(float(value)) - exact) / spacing)
-
-
-def all_finite_values(dtype):
-    """Every finite value >= 0 of a 16-bit float dtype, ascending, exactly."""
-    import ml_dtypes
-
-    bits = np.arange(0, 0x8000, dtype=np.uint16)
-    values = bits.view(ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float16)
-    with np.errstate(invalid="ignore"):  # the NaN bit patterns, dropped below
-        values = values.astype(np.float64)
-    return [Fraction(float(v)) for v in values[np.isfinite(values)]], bits[np.isfinite(values)]
-
-
-HALF_VALUES = {}
-
-
-def rounded_once(exact, dtype):
-    """`exact` rounded to the nearest value of `dtype`, ties to even, by
-    bisecting the dtype's values as fractions: no float64 step between."""
-    if dtype not in HALF_VALUES:
-        HALF_VALUES[dtype] = all_finite_values(dtype)
-    values, bits = HALF_VALUES[dtype]
-    above = bisect.bisect_left(values, exact)
-    if above == len(values):
-        return float("inf")
-    if values[above] == exact or above == 0:
-        return float(values[above])
-    low, high = values[above - 1], values[above]
-    if exact - low != high - exact:
-        return float(low if exact - low < high - exact else high)
-    return float(low if bits[above - 1] % 2 == 0 else high)
 
 
 def run_command(command, env=None, timeout=600, cwd=REPO):

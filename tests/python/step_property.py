@@ -70,6 +70,7 @@ elif BACKEND == "tensorflow":
     import tensorflow as tf
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
 from inverse_time_decay._backend import release  # noqa: E402
+from oracles import exact_rate, rounded, ulps  # noqa: E402
 
 # XLA's CPU compiler in TensorFlow 2.16 and 2.17 merges a cast to a 16-bit
 # float with the cast back, so jit-compiled 16-bit rates round through float32.
@@ -98,52 +99,11 @@ RATE_VARIABLE_DTYPE = "float32" if PAIRS else "float64"
 VARIABLE_DTYPES = ["int32", "float32"] if PAIRS else ["int32", "int64", "float32", "float64"]
 
 
-def exact_rate(lr, d, r, step, staircase):
-    p = (
-        Fraction(math.floor(Fraction(step) / Fraction(d)))
-        if staircase
-        else Fraction(step) / Fraction(d)
-    )
-    return Fraction(lr) / (1 + Fraction(r) * p)
-
-
-def exact_float32(value):
-    """The float32 nearest to the Fraction `value`, ties to even."""
-    guess = np.float32(float(value))
-    candidates = [
-        np.nextafter(guess, np.float32(-np.inf)),
-        guess,
-        np.nextafter(guess, np.float32(np.inf)),
-    ]
-    finite = [c for c in candidates if np.isfinite(c)]
-    return min(finite, key=lambda c: (abs(Fraction(float(c)) - value), int(c.view(np.uint32)) & 1))
-
-
 BITS = {2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
-def exact_in(value, dtype):
-    """The value of `dtype` nearest to the Fraction `value` >= 0, ties to
-    even: the neighbours of a first guess, compared as fractions."""
-    dtype = np.dtype(dtype)
-    guess = np.asarray(float(value)).astype(dtype).reshape(1)
-    bits = int(guess.view(BITS[dtype.itemsize])[0])
-    candidates = []
-    for b in (bits - 1, bits, bits + 1):
-        if b >= 0:
-            c = np.array([b], dtype=BITS[dtype.itemsize]).view(dtype)[0]
-            if np.isfinite(c):
-                candidates.append((abs(Fraction(float(c)) - value), b & 1, c))
-    return min(candidates, key=lambda t: t[:2])[2]
 
 
 def tiny(dtype):
     return float(ml_dtypes.finfo(dtype).tiny)
-
-
-def ulps64(value, exact):
-    spacing = Fraction(float(np.spacing(np.float64(float(exact)))))
-    return float(abs(Fraction(float(value)) - exact) / spacing) if spacing else 0.0
 
 
 def to_numpy(x):
@@ -299,10 +259,10 @@ def check(lr, decay_steps, decay_rate, staircase, dtype, steps, output="float32"
     exact = [exact_rate(lr, decay_steps, decay_rate, s, staircase) for s in exact_steps]
     if output == "float64":
         want = results["array/numpy"]
-        worst = max(ulps64(v, e) for v, e in zip(want, exact))
+        worst = max(ulps(v, e, np.float64) for v, e in zip(want, exact))
         assert worst <= 2, ("float64 ulps", worst)
     else:
-        want = np.array([exact_in(e, output) for e in exact], dtype=output)
+        want = np.array([rounded(e, output) for e in exact], dtype=output)
     mode = "staircase" if staircase else "continuous"
     for name, values in results.items():
         assert values.dtype == np.dtype(output), (name, values.dtype)
@@ -337,7 +297,7 @@ def check_pairs(name, values, want, exact, exact_steps, schedule):
     for value, rate, step, nearest in zip(values, exact, exact_steps, want):
         allowed = {float(nearest)}
         if output != "float32":  # rounded through float32
-            allowed.add(float(exact_in(Fraction(float(exact_float32(rate))), output)))
+            allowed.add(float(rounded(Fraction(float(rounded(rate, "float32"))), output)))
         quotient = Fraction(step) / d
         n = math.floor(quotient)
         off = abs(quotient - round(quotient))
@@ -347,16 +307,16 @@ def check_pairs(name, values, want, exact, exact_steps, schedule):
             for k in (n - 1, n + 1):
                 if k >= 0:
                     other = lr / (1 + Fraction(schedule.decay_rate) * k)
-                    allowed.add(float(exact_in(Fraction(float(exact_float32(other))), output)))
+                    allowed.add(float(rounded(Fraction(float(rounded(other, "float32"))), output)))
                     PAIR_FLOOR_CASES[0] += 1
         if rate < Fraction(1, 2**100):
             # The quotient's low part is below float32's normal range, where
             # XLA flushes it: the rate has float32's precision alone, and
             # may be the float32 on the exact rate's other side.
-            near = exact_float32(rate)
+            near = np.float32(rounded(rate, "float32"))
             side = np.float32(np.inf) if Fraction(float(near)) < rate else np.float32(0)
             other32 = np.nextafter(near, side)
-            allowed.add(float(exact_in(Fraction(float(other32)), output)))
+            allowed.add(float(rounded(Fraction(float(other32)), output)))
             PAIR_TINY_CASES[0] += 1
         if abs(float(nearest)) < tiny(output):
             allowed.add(0.0)

@@ -5,9 +5,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import exact_rate, rounded_once, ulps
 from inverse_time_decay import InverseTimeDecay
 from inverse_time_decay._backend import release
+from oracles import exact_rate, rounded, ulps
 
 # The documented rule: the dtype of a floating initial_learning_rate, else
 # keras.config.floatx().
@@ -99,7 +99,7 @@ def test_mixed_float16_policy_trains():
         step = int(model.optimizer.inner_optimizer.iterations.numpy())
         assert step == 20
         assert float(model.optimizer.learning_rate) == float(
-            np.float32(float(exact_rate(0.5, 4, 0.1, step)))
+            rounded(exact_rate(0.5, 4, 0.1, step), "float32")
         )
     finally:
         keras.mixed_precision.set_global_policy(previous)
@@ -159,9 +159,9 @@ def test_half_precision_rates_are_rounded_once_not_through_float32(route):
         # The documented exception (README, "Supported versions"): XLA on
         # TensorFlow 2.16 and 2.17 rounds through float32 here, one ulp up.
         assert value == float(ml_dtypes.bfloat16(np.float32(float(exact))))
-        assert value != rounded_once(exact, "bfloat16")
+        assert value != rounded(exact, "bfloat16")
         return
-    assert value == rounded_once(exact, "bfloat16")
+    assert value == rounded(exact, "bfloat16")
 
 
 def xla_merges_conversions():

@@ -9,10 +9,11 @@ in a subprocess (Rscript) on this same interpreter instead.
 
 import numpy as np
 import pytest
-from conftest import exact_rate, rounded_once, run_r
+from conftest import run_r
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from inverse_time_decay import InverseTimeDecay
+from oracles import exact_rate, rounded
 
 STEP_COUNT = 10_000
 
@@ -184,7 +185,7 @@ close(out)
         max_size=60,
     )
 )
-def test_half_precision_schedules_from_r_are_the_exact_rates_rounded_once(tmp_path_factory, sets):
+def test_half_precision_schedules_from_r_are_the_exact_rates_rounded(tmp_path_factory, sets):
     folder = tmp_path_factory.mktemp("half")
     steps = np.concatenate(
         [np.arange(300.0), [np.nan, 1e6 + 0.5, 2.0**40], np.arange(0.25, 50, 3.5)]
@@ -206,4 +207,4 @@ def test_half_precision_schedules_from_r_are_the_exact_rates_rounded_once(tmp_pa
                 assert np.isnan(value)
                 continue
             exact = exact_rate(lr, d, r, step, staircase=stair)
-            assert value == rounded_once(exact, dtype), (lr, d, r, stair, dtype, step)
+            assert value == rounded(exact, dtype), (lr, d, r, stair, dtype, step)

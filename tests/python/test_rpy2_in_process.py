@@ -11,7 +11,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from conftest import exact_rate, run_probe
+from conftest import run_probe
+from oracles import exact_rate
 
 
 def reticulate_version(embedded_r):

@@ -13,8 +13,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import exact_rate, ulps
 from inverse_time_decay import InverseTimeDecay
+from oracles import exact_rate, rounded, ulps
 
 PARAMETER_SETS = [
     (0.1, 1.0, 0.5),
@@ -29,7 +29,7 @@ PARAMETER_SETS = [
 def test_integer_initial_rate_does_not_truncate():
     # Keras's own class gives 1.0 here: 1 / (1 + 0.15) truncated to an int.
     value = float(InverseTimeDecay(1, 10, 0.5)(3))
-    assert value == float(np.float32(exact_rate(1, 10, 0.5, 3)))
+    assert value == rounded(exact_rate(1, 10, 0.5, 3), "float32")
     assert value == pytest.approx(0.8696, abs=1e-4)
 
 
@@ -77,7 +77,7 @@ def test_a_whole_decay_steps_beyond_int64_takes_the_float_path_everywhere(stairc
         np.array([0, 2**62, 10**19], dtype=np.uint64),
         np.array([0, 2**62, 2**63 - 1], dtype=np.int64),
     ):
-        want = [np.float32(float(exact_rate(0.1, 10**20, 0.5, int(s), staircase))) for s in steps]
+        want = [rounded(exact_rate(0.1, 10**20, 0.5, int(s), staircase), "float32") for s in steps]
         assert schedule(steps).numpy().tolist() == want
         assert compiled(tf.constant(steps)).numpy().tolist() == want
 
@@ -86,7 +86,7 @@ def test_a_whole_decay_steps_beyond_int64_takes_the_float_path_everywhere(stairc
 def test_uint64_steps_above_int64_give_positive_exact_rates(staircase):
     schedule = InverseTimeDecay(0.1, 3, 0.5, staircase=staircase)
     steps = np.array([2**63, 2**63 + 5, 2**64 - 1], dtype=np.uint64)
-    want = [np.float32(float(exact_rate(0.1, 3, 0.5, int(s), staircase))) for s in steps]
+    want = [rounded(exact_rate(0.1, 3, 0.5, int(s), staircase), "float32") for s in steps]
     for got in (
         schedule(steps),
         tf.function(schedule, jit_compile=True)(tf.constant(steps)),

@@ -16,7 +16,8 @@ import signal
 import time
 
 import numpy as np
-from conftest import exact_rate, start_probes
+from conftest import start_probes
+from oracles import exact_rate, rounded
 
 STEPS_PER_EPOCH, EPOCHS = 4, 6
 # Mid-epoch, never at a boundary. Two kills: the first victim is process 0
@@ -26,7 +27,7 @@ KILL_POINTS = {False: [5, 19], True: [11, 21]}
 
 
 def float32_rate(step, staircase):
-    return float(np.float32(float(exact_rate(0.5, 3, 0.5, step, staircase))))
+    return rounded(exact_rate(0.5, 3, 0.5, step, staircase), "float32")
 
 
 @functools.cache

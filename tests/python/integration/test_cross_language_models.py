@@ -3,8 +3,8 @@ on with the learning rate the schedule gives at the restored step. R runs in
 an Rscript process, Python in the test process itself (Keras 3 on
 TensorFlow in both lanes)."""
 
-import numpy as np
-from conftest import exact_rate, run_r
+from conftest import run_r
+from oracles import exact_rate, rounded
 
 # iris, 150 rows, batch 30: 5 steps an epoch. One epoch and two more steps
 # make 7, not a multiple of the epoch.
@@ -59,14 +59,14 @@ def test_r_trained_model_trains_on_in_python(tmp_path):
     line = next(row for row in out.splitlines() if row.startswith("R_RESULT"))
     step, rate = int(line.split()[1]), float(line.split()[2])
     assert step == 7
-    assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, 7))))
+    assert rate == rounded(exact_rate(0.2, 3, 0.5, 7), "float32")
     result = python_load_and_train(path)
     assert result["type"] == "InverseTimeDecay"
     assert result["config"]["initial_learning_rate"] == 0.2
     assert result["restored"] == 7
     assert [s for s, _ in result["rates"]] == list(range(7, 12))
     for step, rate in result["rates"]:
-        assert rate == float(np.float32(float(exact_rate(0.2, 3, 0.5, step))))
+        assert rate == rounded(exact_rate(0.2, 3, 0.5, step), "float32")
 
 
 def python_train_and_save(path):
@@ -128,4 +128,4 @@ def test_python_trained_model_trains_on_in_r(tmp_path):
     ]
     assert [s for s, _ in rates] == [4, 5, 6]
     for step, rate in rates:
-        assert rate == float(np.float32(float(exact_rate(0.05, 2, 1.0, step, staircase=True))))
+        assert rate == rounded(exact_rate(0.05, 2, 1.0, step, staircase=True), "float32")

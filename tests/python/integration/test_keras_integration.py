@@ -7,9 +7,10 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-from conftest import REPO, exact_rate, run_python
+from conftest import REPO, run_python
 from inverse_time_decay import InverseTimeDecay
 from inverse_time_decay._backend import release
+from oracles import exact_rate
 
 KERAS = release(keras.__version__)
 

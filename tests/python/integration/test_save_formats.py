@@ -7,7 +7,8 @@ import os
 
 import numpy as np
 import pytest
-from conftest import REPO, exact_rate, keras3_on_tensorflow, run_probe
+from conftest import REPO, keras3_on_tensorflow, run_probe
+from oracles import exact_rate, rounded
 
 CONFIG = {
     "initial_learning_rate": 0.5,
@@ -22,7 +23,7 @@ PROBE_STEPS = [0, 1, 2, 3, 5, 6, 11, 1000]
 
 
 def float32_rate(step):
-    return float(np.float32(float(exact_rate(0.5, 3, 0.5, step, staircase=True))))
+    return rounded(exact_rate(0.5, 3, 0.5, step, staircase=True), "float32")
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,16 @@ under steps_per_execution and gradient accumulation."""
 import keras
 import numpy as np
 import pytest
-from conftest import exact_rate, run_probe
+from conftest import run_probe
 from inverse_time_decay import InverseTimeDecay
+from oracles import exact_rate, rounded
 
 SCHEDULE = (0.5, 3, 0.5)  # initial_learning_rate, decay_steps, decay_rate
 SAMPLES, FEATURES, BATCH, EPOCHS = 64, 3, 8, 2  # 8 batches an epoch, 16 in all
 
 
 def float32_rate(step):
-    return np.float32(float(exact_rate(*SCHEDULE, step)))
+    return rounded(exact_rate(*SCHEDULE, step), "float32")
 
 
 def data():
@@ -115,4 +116,4 @@ def test_the_schedule_adds_no_communication_across_devices():
     assert run["sharding"] == "replicated"
     assert run["collectives"] == []
     assert run["sum_collectives"] != []  # the search finds one where there is one
-    assert run["rate"] == float(np.float32(float(exact_rate(*SCHEDULE, 7, staircase=True))))
+    assert run["rate"] == rounded(exact_rate(*SCHEDULE, 7, staircase=True), "float32")
