@@ -42,6 +42,9 @@ export RETICULATE_PYTHON := $(PY)
 export R_LIBS := $(RLIB)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Every lane here installs R: a Python test that needs R fails without it
+# instead of skipping (tests/python/conftest.py, r_missing).
+export REQUIRE_R := 1
 
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
@@ -178,9 +181,19 @@ lint: setup
 # Mutation scores (killed of total): mutmut on the Python schedule and its
 # checks (tools/mutation/python.sh), and the project's own flipper on R/ and
 # src/ against testthat (tools/mutation/r.py). Not part of make test.
+# Writes tools/mutation/results.md: the date, the commit, and each run's
+# scores and survivors (the runs' full output stays in build/).
+# MUTANTS='glob ...' limits the Python run to those mutants, R_FILES='R/x.R'
+# the R and C run to those files.
 mutation: setup
-	bash tools/mutation/python.sh $(PY) $(BUILD)/mutation-python
-	$(PY) tools/mutation/r.py $(BUILD)/mutation-r
+	@mkdir -p $(BUILD)
+	bash tools/mutation/python.sh $(PY) $(BUILD)/mutation-python $(MUTANTS) | tee $(BUILD)/mutation-python.log
+	$(PY) tools/mutation/r.py $(BUILD)/mutation-r $(R_FILES) | tee $(BUILD)/mutation-r.log
+	@{ printf '# make mutation: %s, commit %s\n\n' "$$(date -u '+%Y-%m-%d %H:%M UTC')" "$$(git rev-parse --short HEAD)"; \
+	  printf 'Written by `make mutation`; why each survivor is equivalent: equivalents.md.\n\n```text\n'; \
+	  sed -n '/^Python mutants:/,$$p' $(BUILD)/mutation-python.log; \
+	  sed -n '/^R mutants:/,$$p' $(BUILD)/mutation-r.log; \
+	  printf '```\n'; } >tools/mutation/results.md
 
 # The pkgdown site, without internet, into build/site.
 site: setup

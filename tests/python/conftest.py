@@ -31,6 +31,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.integration)
 
 
+def r_missing(reason):
+    """Skips a test that needs R where R or the package is missing, and
+    fails it where the lane installed them (`make`, which sets REQUIRE_R=1):
+    there a missing R is a broken set-up, not a reason to test less."""
+    if os.environ.get("REQUIRE_R") == "1":
+        pytest.fail(f"REQUIRE_R=1, but {reason}")
+    pytest.skip(reason)
+
+
 def run_command(command, env=None, timeout=600, cwd=REPO):
     """Runs a command to its end; fails the test, with its output, unless it
     exits with 0. Returns its stdout."""
@@ -115,11 +124,11 @@ def embedded_r():
         import rpy2.robjects as robjects
         from rpy2.robjects.packages import PackageNotInstalledError, importr
     except Exception as error:  # ImportError, or R itself failing to start
-        pytest.skip(f"rpy2 or R is not available: {error}")
+        r_missing(f"rpy2 or R is not available: {error}")
     try:
         package = importr("inversetimedecay")
     except PackageNotInstalledError:
-        pytest.skip("the R package inversetimedecay is not installed (make setup)")
+        r_missing("the R package inversetimedecay is not installed (make setup)")
     return robjects, package
 
 
@@ -128,7 +137,7 @@ def run_r(code, args=(), timeout=600):
     import shutil
 
     if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed")
+        r_missing("Rscript is not installed")
     env = dict(os.environ, RETICULATE_PYTHON=sys.executable, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
     return run_command(["Rscript", "-e", code, *args], env, timeout)

@@ -4,13 +4,12 @@ import os
 import shutil
 import sys
 
-import pytest
-from conftest import REPO, run_command
+from conftest import REPO, r_missing, run_command
 
 
 def test_bench_smoke_pass_prints_every_row(tmp_path):
     if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed")
+        r_missing("Rscript is not installed")
     out = tmp_path / "bench-smoke.md"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))

@@ -5,13 +5,12 @@ import os
 import shutil
 import sys
 
-import pytest
-from conftest import REPO, run_command
+from conftest import REPO, r_missing, run_command
 
 
 def test_the_r_demo_writes_only_to_the_temporary_folder(tmp_path):
     if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed")
+        r_missing("Rscript is not installed")
     cwd, tmp = tmp_path / "work", tmp_path / "tmp"
     cwd.mkdir()
     tmp.mkdir()

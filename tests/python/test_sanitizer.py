@@ -10,8 +10,7 @@ import os
 import shutil
 import subprocess
 
-import pytest
-from conftest import REPO
+from conftest import REPO, r_missing
 
 FLAGS = (
     "-fsanitize=undefined,float-cast-overflow -fno-sanitize-recover=all"
@@ -21,7 +20,7 @@ FLAGS = (
 
 def test_value_tests_run_clean_under_ubsan(tmp_path):
     if shutil.which("R") is None:
-        pytest.skip("R is not installed")
+        r_missing("R is not installed")
     makevars = tmp_path / "Makevars"
     makevars.write_text(f"CFLAGS = {FLAGS}\nLDFLAGS = -fsanitize=undefined,float-cast-overflow\n")
     library = tmp_path / "lib"

@@ -12,7 +12,7 @@ import struct
 import zlib
 
 import pytest
-from conftest import REPO, run_command
+from conftest import REPO, r_missing, run_command
 
 PAGE = "reference/learning_rate_schedule_inverse_time_decay.html"
 FIGURE = "reference/figures/inverse-time-decay.png"
@@ -95,7 +95,7 @@ def chromium(*args):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed")
+        r_missing("Rscript is not installed")
     destination = tmp_path_factory.mktemp("site")
     env = dict(os.environ, R_LIBS=os.environ.get("R_LIBS", os.path.join(REPO, ".Rlib")))
     # What `make site` runs; the examples (a Keras fit) are left out here.

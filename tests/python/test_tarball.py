@@ -7,7 +7,7 @@ import shutil
 import tarfile
 
 import pytest
-from conftest import REPO, run_command
+from conftest import REPO, r_missing, run_command
 
 # What a development tree gathers, each of which must stay out of the tarball.
 DECOYS = (
@@ -51,7 +51,7 @@ def allowed(name):
 @pytest.fixture(scope="module")
 def tarball(tmp_path_factory):
     if shutil.which("R") is None:
-        pytest.skip("R is not installed")
+        r_missing("R is not installed")
     work = tmp_path_factory.mktemp("tarball")
     source = work / "inversetimedecay"
     run_command(["bash", os.path.join(REPO, "tools", "ci", "copy-tree.sh"), REPO, str(source)])
