@@ -3,9 +3,10 @@
 # Keras: set_floatx() is Keras's own, however the user reached it.
 
 # floatx() now. While Python runs and has imported Keras, Python is asked,
-# once a call; else keras.json, which Keras reads when it is imported.
+# once a call; else keras.json, read once a session as Keras reads it once,
+# when it is imported.
 keras_floatx <- function() {
-  python_floatx() %||% keras_json_floatx()
+  python_floatx() %||% (.python$json_floatx <- .python$json_floatx %||% keras_json_floatx())
 }
 
 # Keras's floatx() from the running Python, or NULL where Python has not

@@ -3,8 +3,9 @@
 
 # The Python module, imported on first use. reticulate's guide imports with
 # delay_load in .onLoad, but calling reticulate there loads its namespace,
-# about 1 s here, and library(inversetimedecay) must take well under that:
-# so neither the module nor reticulate is touched until Keras is needed.
+# which takes longer than library(inversetimedecay) may (make bench's
+# library row): so neither the module nor reticulate is touched until Keras
+# is needed.
 .python <- new.env(parent = emptyenv())
 
 # The Python source ships inside the R package (inst/python), so the

@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
@@ -85,11 +86,6 @@ def fit_throughput():
     print(f"PAIRED {figure} {paired:.4f}")
 
 
-def resident_mib():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def variable(value):
     if LEGACY:
         return tf.Variable(np.int64(value))
@@ -98,13 +94,16 @@ def variable(value):
 
 def kept_per_schedule(make, count):
     """KiB that each of `count` schedules keeps after three calls at a
-    rising int64 variable, as an eager optimizer calls it, all kept alive."""
+    rising int64 variable, as an eager optimizer calls it, all kept alive:
+    Python's own allocations (tracemalloc), where a schedule keeps its
+    attributes and any tensor it would hold on to."""
     step = variable(0)
     for _ in range(20):  # the one-off allocations of the first calls
         make()(step)
         step.assign_add(1)
     gc.collect()
-    before = resident_mib()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
     kept = []
     for _ in range(count):
         schedule = make()
@@ -113,7 +112,9 @@ def kept_per_schedule(make, count):
             step.assign_add(1)
         kept.append(schedule)
     gc.collect()
-    return (resident_mib() - before) * 1024 / count
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (after - before) / 1024 / count
 
 
 def builtin_schedule():
@@ -127,19 +128,14 @@ def our_schedule():
 if EAGER:
     fit_throughput()
 else:
-    # Rounds alternate the two, and each figure is the median of its rounds:
-    # a resident page (4 KiB) is a few schedules' worth, so one round is noise.
     count = 100 if SMOKE else 1000
-    rounds = {"ours": [], "builtin": []}
-    for _ in range(1 if SMOKE else 5):
-        rounds["ours"].append(kept_per_schedule(our_schedule, count))
-        rounds["builtin"].append(kept_per_schedule(builtin_schedule, count))
-    ours, builtin = (statistics.median(rounds[name]) for name in ("ours", "builtin"))
+    ours = kept_per_schedule(our_schedule, count)
+    builtin = kept_per_schedule(builtin_schedule, count)
     row(
         f"py_memory_{LABEL}",
         [ours, builtin, 0.0],
         "KiB",
-        f"Memory {LABEL}: resident KiB per schedule, {count} kept alive, each called three "
-        "times at a rising int64 variable; medians of 5 alternating rounds.",
+        f"Memory {LABEL}: KiB of Python allocations (tracemalloc) per schedule, {count} kept "
+        "alive, each called three times at a rising int64 variable.",
     )
     fit_throughput()

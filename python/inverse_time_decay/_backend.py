@@ -146,7 +146,6 @@ def float64_available() -> bool:
 if LEGACY_KERAS or BACKEND == "tensorflow":
     import tensorflow as tf
 
-    _TF_DTYPES: dict[str, Any] = {}
     _NUMPY_SCALARS = {"float32": np.float32, "float64": np.float64}
 
     def _tensor_constant(x: Any, dtype: str) -> Any:
@@ -155,16 +154,10 @@ if LEGACY_KERAS or BACKEND == "tensorflow":
         if type(x) is float and dtype in _NUMPY_SCALARS:
             # A rate goes in as a numpy scalar, not a Python float: TensorFlow
             # keeps the tensor of every distinct Python float it converts for
-            # the life of the process (about 700 bytes each, 700 MB over a
-            # million eager steps), and a numpy scalar it neither keeps nor
-            # converts more slowly.
+            # the life of the process (the memory test of tests/python/backends),
+            # and a numpy scalar it neither keeps nor converts more slowly.
             return tf.constant(_NUMPY_SCALARS[dtype](x))
-        # Given a DType rather than its name tf.constant takes about 1 µs less.
-        try:
-            tf_dtype = _TF_DTYPES[dtype]
-        except KeyError:
-            tf_dtype = _TF_DTYPES[dtype] = tf.as_dtype(dtype)
-        return tf.constant(x, tf_dtype)
+        return tf.constant(x, dtype)
 
 else:
     tf = None
