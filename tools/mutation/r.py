@@ -10,7 +10,8 @@ mutant that does not install is counted apart. Two workers, one copy each;
 MUTATION_CHILDREN sets how many (a run waits mostly on R and Python
 starting, so more workers than cores still help).
 
-Usage: python tools/mutation/r.py WORK
+Usage: python tools/mutation/r.py WORK [FILE...]
+(FILEs, such as R/floatx.R, limit the run to their mutants.)
 """
 
 import concurrent.futures
@@ -195,10 +196,13 @@ def describe(mutant):
     return f"{path}:{line}: {old} -> {new}"
 
 
-def main(work):
+def main(work, files=()):
     work = os.path.abspath(work)  # R CMD INSTALL changes directory
     os.makedirs(work, exist_ok=True)
     mutants = r_mutants() + c_mutants()
+    if files:
+        wanted = {os.path.normpath(f) for f in files}
+        mutants = [m for m in mutants if os.path.normpath(m[0]) in wanted]
     workers = int(os.environ.get("MUTATION_CHILDREN", "2"))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         chunks = [mutants[i::workers] for i in range(workers)]
@@ -221,4 +225,4 @@ def main(work):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])
