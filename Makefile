@@ -190,7 +190,8 @@ mutation: setup
 	bash tools/mutation/python.sh $(PY) $(BUILD)/mutation-python $(MUTANTS) | tee $(BUILD)/mutation-python.log
 	$(PY) tools/mutation/r.py $(BUILD)/mutation-r $(R_FILES) | tee $(BUILD)/mutation-r.log
 	@{ printf '# make mutation: %s, commit %s\n\n' "$$(date -u '+%Y-%m-%d %H:%M UTC')" "$$(git rev-parse --short HEAD)"; \
-	  printf 'Written by `make mutation`; why each survivor is equivalent: equivalents.md.\n\n```text\n'; \
+	  printf 'Written by `make mutation`; why each survivor is equivalent: equivalents.md.\n\n'; \
+	  printf 'Python mutants run: %s. R and C files: %s.\n\n```text\n' "$(or $(MUTANTS),all)" "$(or $(R_FILES),all)"; \
 	  sed -n '/^Python mutants:/,$$p' $(BUILD)/mutation-python.log; \
 	  sed -n '/^R mutants:/,$$p' $(BUILD)/mutation-r.log; \
 	  printf '```\n'; } >tools/mutation/results.md

@@ -222,6 +222,10 @@ test_that("before Python, R reads keras.json as Keras will, and agrees with Pyth
     "s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
     "cat(s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
     "cat(isNamespaceLoaded('reticulate'), '\\n')",
+    # reticulate loaded, Python not started: asking for floatx must not start it.
+    "invisible(loadNamespace('reticulate'))",
+    "invisible(s(2))",
+    "cat(reticulate::py_available(), '\\n')",
     "keras <- reticulate::import('keras')",
     "cat(keras$config$floatx(), s$dtype, sprintf('%.17g', s(2)), sep = '\\n')",
     "p <- as.numeric(keras_schedule(s)(2L)$numpy())",
@@ -230,8 +234,9 @@ test_that("before Python, R reads keras.json as Keras will, and agrees with Pyth
   rate <- formula_rate(0.1, 3, 0.5, 2)
   expect_identical(out[1:2], c("float64", sprintf("%.17g", rate)))
   expect_identical(trimws(out[3]), "FALSE")  # computed without starting Python
-  expect_identical(out[4:6], c("float64", "float64", sprintf("%.17g", rate)))
-  expect_identical(trimws(out[7]), sprintf("%.17g", rate))
+  expect_identical(trimws(out[4]), "FALSE")  # nor with reticulate loaded
+  expect_identical(out[5:7], c("float64", "float64", sprintf("%.17g", rate)))
+  expect_identical(trimws(out[8]), sprintf("%.17g", rate))
 })
 
 test_that("keras.json is looked for where Keras looks: KERAS_HOME, else ~/.keras", {
