@@ -192,7 +192,7 @@ mutation: setup
 	@{ printf '# make mutation: %s, commit %s\n\n' "$$(date -u '+%Y-%m-%d %H:%M UTC')" "$$(git rev-parse --short HEAD)"; \
 	  printf 'Written by `make mutation`; why each survivor is equivalent: equivalents.md.\n\n'; \
 	  printf 'Python mutants run: %s. R and C files: %s.\n\n```text\n' "$(or $(MUTANTS),all)" "$(or $(R_FILES),all)"; \
-	  sed -n '/^Python mutants:/,$$p' $(BUILD)/mutation-python.log; \
+	  sed -n '/^Python mutants:/,$$p' $(BUILD)/mutation-python.log | grep -v ': not checked$$'; \
 	  sed -n '/^R mutants:/,$$p' $(BUILD)/mutation-r.log; \
 	  printf '```\n'; } >tools/mutation/results.md
 
