@@ -22,7 +22,7 @@ memory of the arrays `rate` gives it: each is the formula's own.
 
 import math
 import operator
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, Optional, Protocol, Union
 
 import numpy as np
 
@@ -32,13 +32,10 @@ from inverse_time_decay._backend import ops
 WHOLE_FLOAT64 = 2.0**53
 
 
-class Terms(NamedTuple):
-    """The schedule's numbers other than the rate, fixed at construction."""
+class Terms(Protocol):
+    """The schedule's numbers other than the rate: an `InverseTimeDecay`."""
 
-    decay_steps: float
-    # decay_steps as an int when it is whole (of any size): integer steps in
-    # staircase mode are then divided exactly, in integers.
-    whole_decay_steps: Optional[int]
+    decay_steps: Union[int, float]  # an int when whole, but for floats above 2**63
     decay_rate: float
     staircase: bool
 
@@ -49,10 +46,11 @@ def rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Terms, dtype: st
         # The degenerate case, settled here for every path: the rate itself
         # (p * 0 would be NaN where step / decay_steps overflows).
         return xp.round(xp.full(step, initial_learning_rate), dtype)
-    if terms.staircase and terms.whole_decay_steps is not None and xp.is_integer(step):
-        p = xp.whole_periods(step, terms.whole_decay_steps)
+    whole = _whole(terms.decay_steps) if terms.staircase else None
+    if whole is not None and xp.is_integer(step):
+        p = xp.whole_periods(step, whole)
     else:
-        s, d = xp.step_and_period(step, terms.decay_steps)
+        s, d = xp.step_and_period(step, float(terms.decay_steps))
         p = xp.floor_quotient(s, d) if terms.staircase else xp.divide(s, d)
     # `fence` between the product and the sum: a compiler may fuse
     # `a * b + 1` into one multiply-add, which rounds once instead of twice.
@@ -89,6 +87,14 @@ class Float64Namespace:
     logical_and: Any
     from_bool: Any
     constant: Any
+
+
+def _whole(decay_steps: Union[int, float]) -> Optional[int]:
+    """decay_steps's exact value as an int when it is whole (of any size),
+    else None: integer steps in staircase mode are then divided exactly."""
+    if isinstance(decay_steps, int):
+        return decay_steps
+    return int(decay_steps) if decay_steps.is_integer() else None
 
 
 def _python_floor(quotient: float) -> float:

@@ -14,7 +14,8 @@ import numpy as np
 
 # Floating dtypes an `initial_learning_rate` may carry into the output.
 FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
-# Whole decay_steps stay ints below this; above, they are floats everywhere.
+# numpy holds Python ints below this; a whole float decay_steps becomes an
+# int below it too.
 INT64_LIMIT = 2**63
 
 
@@ -32,7 +33,11 @@ def _as_numpy_scalar(name: str, value: object) -> Any:
         _fail(TypeError, name, "must be a real number", value)
     number = value
     if isinstance(value, int) and abs(value) >= INT64_LIMIT:
-        number = float(value)  # beyond int64: numpy would make an object array
+        # Beyond int64 numpy would make an object array; beyond float64
+        # float() raises OverflowError, which names nothing.
+        if abs(value) > sys.float_info.max:
+            _fail(ValueError, name, "must be within float64's range", value)
+        number = float(value)
     array = _to_numpy(name, number)
     if array.ndim != 0:
         _fail(ValueError, name, "must be a single number", value)
@@ -64,7 +69,7 @@ def check_initial_learning_rate(value: object) -> tuple[float, Optional[str]]:
     then follows `keras.config.floatx()`), else the floating dtype given.
     """
     array = _as_numpy_scalar("initial_learning_rate", value)
-    rate = float(array)
+    rate = _python_float(value, array)
     _finite("initial_learning_rate", rate, value)
     if rate < 0:
         _fail(ValueError, "initial_learning_rate", "must be >= 0", value)
@@ -72,6 +77,12 @@ def check_initial_learning_rate(value: object) -> tuple[float, Optional[str]]:
     if isinstance(value, float) and not isinstance(value, np.generic):
         dtype = None
     return rate, dtype
+
+
+def _python_float(value: object, array: Any) -> float:
+    # A Python float is kept itself, as Keras's class keeps its arguments,
+    # so that a schedule holds no copies of them.
+    return value if type(value) is float else float(array)
 
 
 def check_representable(rate: float, value: object, dtype: str) -> None:
@@ -86,24 +97,27 @@ def check_representable(rate: float, value: object, dtype: str) -> None:
         )
 
 
-def check_decay_steps(value: object) -> tuple[Union[int, float], Optional[int]]:
-    """Returns `(decay_steps, whole)`: decay_steps as a Python int when it
-    is whole and below 2**63, else as a float; and its exact value as an
-    int when it is whole (of any size), else None."""
+def check_decay_steps(value: object) -> Union[int, float]:
+    """Returns decay_steps as a Python int when it is whole: an integer of
+    any size as it is, a whole float below 2**63 as an int; else as a float
+    (above 2**63 every float is whole, and exact as it is)."""
     array = _as_numpy_scalar("decay_steps", value)
-    steps = float(array)
+    steps = _python_float(value, array)
     _finite("decay_steps", steps, value)
     if steps <= 0:
         _fail(ValueError, "decay_steps", "must be > 0", value)
-    whole = int(array) if array.dtype.kind in "iu" or steps.is_integer() else None
-    if whole is not None and whole < INT64_LIMIT:
-        return whole, whole
-    return steps, whole
+    if type(value) is int:
+        return value
+    if array.dtype.kind in "iu":
+        return int(array)
+    if steps.is_integer() and steps < INT64_LIMIT:
+        return int(steps)
+    return steps
 
 
 def check_decay_rate(value: object) -> float:
     array = _as_numpy_scalar("decay_rate", value)
-    rate = float(array)
+    rate = _python_float(value, array)
     _finite("decay_rate", rate, value)
     if rate < 0:
         _fail(ValueError, "decay_rate", "must be >= 0", value)

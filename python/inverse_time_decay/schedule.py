@@ -82,6 +82,11 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         tensor of the output dtype with the shape of the step.
     """
 
+    # A fixed output dtype, set on the schedules that have one; None, the
+    # class's value, follows floatx(). A schedule that follows it then holds
+    # the five attributes of Keras's class and nothing more.
+    _dtype: Optional[str] = None
+
     def __init__(
         self,
         initial_learning_rate: Union[float, Any],
@@ -93,20 +98,20 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     ) -> None:
         super().__init__()
         rate, rate_dtype = _validation.check_initial_learning_rate(initial_learning_rate)
-        self._dtype = _validation.check_dtype(dtype) or rate_dtype
-        _validation.check_representable(rate, initial_learning_rate, self.dtype)
+        fixed_dtype = _validation.check_dtype(dtype) or rate_dtype
+        _validation.check_representable(
+            rate, initial_learning_rate, fixed_dtype or _backend.floatx()
+        )
         # A variable is kept, as Keras's class keeps it, and read at each
         # call; a number is kept as a Python float.
         variable = _validation.is_variable(initial_learning_rate)
-        self._rate_variable = initial_learning_rate if variable else None
         self.initial_learning_rate = initial_learning_rate if variable else rate
-        self.decay_steps, whole_decay_steps = _validation.check_decay_steps(decay_steps)
+        self.decay_steps = _validation.check_decay_steps(decay_steps)
         self.decay_rate = _validation.check_decay_rate(decay_rate)
         self.staircase = _validation.check_staircase(staircase)
         self.name = _validation.check_name(name)
-        self._terms = _formula.Terms(
-            float(self.decay_steps), whole_decay_steps, self.decay_rate, self.staircase
-        )
+        if fixed_dtype is not None:
+            self._dtype = fixed_dtype
 
     @property
     def dtype(self) -> str:
@@ -122,7 +127,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             else:
                 number = _steps.eager_variable(step)
             if number is not None:
-                return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self._terms, dtype)
+                return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self, dtype)
         if _steps.is_ragged(step):
             return step.with_flat_values(self(step.flat_values))
         steps = _steps.known(step)
@@ -130,7 +135,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             return self._traced(step, dtype)
         if steps.ndim == 0 and dtype in PYTHON_FLOAT_DTYPES:
             number = int(steps) if steps.dtype.kind in "iu" else float(steps)
-            return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self._terms, dtype)
+            return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self, dtype)
         return ops.convert_to_tensor(self._numpy_rates(steps, dtype), dtype)
 
     def numpy_values(self, steps: Any) -> np.ndarray:
@@ -147,20 +152,21 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         # A quotient or product past float64's range is inf, and the rate 0,
         # as in the scalar path: no RuntimeWarning about it.
         with np.errstate(over="ignore"):
-            return _formula.rate(NUMPY_ARRAYS, steps, self._rate_now(), self._terms, dtype)
+            return _formula.rate(NUMPY_ARRAYS, steps, self._rate_now(), self, dtype)
 
     def _traced(self, step: Any, dtype: str) -> Any:
         step = _steps.traced(step)
         rate = self.initial_learning_rate
-        if self._rate_variable is not None:
-            rate = _steps.variable_value(self._rate_variable)
-        return _formula.rate(_traced_namespace(step), step, rate, self._terms, dtype)
+        if type(rate) is not float:
+            rate = _steps.variable_value(rate)
+        return _formula.rate(_traced_namespace(step), step, rate, self, dtype)
 
     def _rate_now(self) -> float:
         """The initial learning rate now: a variable's value, checked."""
-        if self._rate_variable is None:
-            return self.initial_learning_rate
-        return _validation.read_rate_variable(self._rate_variable, self.dtype)
+        rate = self.initial_learning_rate
+        if type(rate) is float:
+            return rate
+        return _validation.read_rate_variable(rate, self.dtype)
 
     def get_config(self) -> dict[str, Any]:
         return {

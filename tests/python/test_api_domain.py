@@ -183,9 +183,10 @@ def test_integer_steps_in_staircase_beyond_int64_divide_exactly(decay_steps):
 
 
 @pytest.mark.parametrize(
-    "given,kept", [(3.0, 3), (np.float32(10.0), 10), (2.5, 2.5), (2.0**63, 2.0**63)]
+    "given,kept",
+    [(3.0, 3), (np.float32(10.0), 10), (2.5, 2.5), (2.0**63, 2.0**63), (2**64 - 1, 2**64 - 1)],
 )
-def test_a_whole_decay_steps_is_kept_as_an_int_below_2_63(given, kept):
+def test_a_whole_decay_steps_is_kept_as_an_int_unless_a_float_above_2_63(given, kept):
     schedule = InverseTimeDecay(0.1, given, 0.5)
     assert schedule.decay_steps == kept
     assert type(schedule.decay_steps) is type(kept)
@@ -253,6 +254,20 @@ def test_the_rate_is_kept_as_keras_keeps_it_a_variable_itself_a_number_as_a_floa
     assert InverseTimeDecay(variable, 2, 1.0).initial_learning_rate is variable
     number = InverseTimeDecay(np.float32(0.5), 2, 1.0).initial_learning_rate
     assert type(number) is float and number == 0.5
+
+
+def test_a_schedule_holds_what_keras_class_holds_the_callers_own_numbers():
+    # Made here, not literals: each call below gets these very objects.
+    rate, steps, decay = float("0.1"), int("1000"), float("0.5")
+    theirs = keras.optimizers.schedules.InverseTimeDecay(rate, steps, decay)
+    ours = InverseTimeDecay(rate, steps, decay)
+    for step in (keras.Variable(3, dtype="int64"), 4, np.arange(3)):
+        ours(step)
+    assert vars(ours).keys() == vars(theirs).keys()
+    for name in ("initial_learning_rate", "decay_steps", "decay_rate"):
+        assert getattr(ours, name) is getattr(theirs, name)
+    fixed = InverseTimeDecay(rate, steps, decay, dtype="float64")
+    assert vars(fixed).keys() == vars(theirs).keys() | {"_dtype"}
 
 
 def test_a_jax_array_step_in_a_tensorflow_process_gives_its_rates():

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import sys
 
 import keras
 import numpy as np
@@ -162,11 +163,29 @@ def test_a_zero_initial_rate_is_allowed_and_every_rate_is_zero():
     assert schedule(np.array([0, 7, 100])).numpy().tolist() == [0.0, 0.0, 0.0]
 
 
-def test_whole_decay_steps_stay_integers_below_2_63_only():
-    below, at = np.uint64(2**63 - 1), np.uint64(2**63)
-    assert InverseTimeDecay(0.1, below, 0.5).decay_steps == 2**63 - 1
-    assert type(InverseTimeDecay(0.1, below, 0.5).decay_steps) is int
-    assert type(InverseTimeDecay(0.1, at, 0.5).decay_steps) is float
+def test_an_integer_decay_steps_stays_an_exact_int_and_a_float_one_below_2_63():
+    for given in (np.uint64(2**63 - 1), np.uint64(2**64 - 1), 2**64 + 1, 10**30):
+        kept = InverseTimeDecay(0.1, given, 0.5).decay_steps
+        assert type(kept) is int and kept == int(given)
+    assert type(InverseTimeDecay(0.1, float(2**62), 0.5).decay_steps) is int
+    assert type(InverseTimeDecay(0.1, float(2**63), 0.5).decay_steps) is float
+
+
+def test_an_integer_beyond_float64_is_refused_naming_it():
+    for value in (2**1024, -(2**1024)):
+        for name, args in (
+            ("initial_learning_rate", (value, 10, 0.5)),
+            ("decay_steps", (0.1, value, 0.5)),
+            ("decay_rate", (0.1, 10, value)),
+        ):
+            with pytest.raises(ValueError) as raised:
+                InverseTimeDecay(*args)
+            assert str(raised.value) == (
+                f"Argument `{name}` must be within float64's range. Received: {name}={value!r}"
+            )
+    assert InverseTimeDecay(0.1, int(sys.float_info.max), 0.5).decay_steps == int(
+        sys.float_info.max
+    )
 
 
 NAN, INF = float("nan"), float("inf")

@@ -71,7 +71,7 @@ def test_result_is_a_backend_tensor_of_the_schedule_dtype():
 @pytest.mark.parametrize("staircase", [False, True])
 def test_a_whole_decay_steps_beyond_int64_takes_the_float_path_everywhere(staircase):
     schedule = InverseTimeDecay(0.1, 10**20, 0.5, staircase=staircase)
-    assert schedule.decay_steps == 1e20 and type(schedule.decay_steps) is float
+    assert schedule.decay_steps == 10**20
     compiled = tf.function(schedule, jit_compile=True)
     for steps in (
         np.array([0, 2**62, 10**19], dtype=np.uint64),
