@@ -5,7 +5,9 @@ Each of these failed before the formula was written once (issue 21).
 Expected values are exact fractions (conftest.exact_rate) rounded once.
 """
 
+import copy
 import importlib
+import pickle
 import re
 import types
 
@@ -268,6 +270,20 @@ def test_a_schedule_holds_what_keras_class_holds_the_callers_own_numbers():
         assert getattr(ours, name) is getattr(theirs, name)
     fixed = InverseTimeDecay(rate, steps, decay, dtype="float64")
     assert vars(fixed).keys() == vars(theirs).keys() | {"_dtype"}
+
+
+@pytest.mark.parametrize("dtype", [None, "float16"])
+def test_a_copy_or_an_unpickled_schedule_is_the_same_schedule(dtype):
+    schedule = InverseTimeDecay(0.1, 3, 0.5, staircase=True, dtype=dtype)
+    want = rounded(exact_rate(0.1, 3, 0.5, 7, True), dtype or "float32")
+    for again in (
+        copy.deepcopy(schedule),
+        pickle.loads(pickle.dumps(schedule)),
+        pickle.loads(pickle.dumps(schedule, protocol=0)),
+    ):
+        assert again.get_config() == schedule.get_config()
+        assert again.dtype == (dtype or "float32")
+        assert float(again(7)) == want
 
 
 def test_a_jax_array_step_in_a_tensorflow_process_gives_its_rates():
