@@ -218,8 +218,8 @@ def main():
             f"Measured {stamp}"
             f"{' (smoke run: tiny loops, figures meaningless)' if smoke else ''} on: {machine()}.",
             "Reproduce with `make bench`. Medians of interleaved repetitions. "
-            "Fit, on each backend: 21 rounds of one epoch (128 steps; 32 eagerly) of each,",
-            "the order rotating; its ratios are medians of the per-round ratios (paired), "
+            "Fit, on each backend: 24 rounds of one epoch (128 steps; 32 eagerly) of each,",
+            "in the six orders in turn; its ratios are medians of the per-round ratios (paired), "
             "its columns medians of steps/s.",
             "",
             *lines,
