@@ -270,6 +270,8 @@ def test_a_schedule_holds_what_keras_class_holds_the_callers_own_numbers():
         assert getattr(ours, name) is getattr(theirs, name)
     fixed = InverseTimeDecay(rate, steps, decay, dtype="float64")
     assert vars(fixed).keys() == vars(theirs).keys() | {"_dtype"}
+    fraction = float("2.5")  # a decay_steps that is no whole number stays itself
+    assert InverseTimeDecay(rate, fraction, decay).decay_steps is fraction
 
 
 @pytest.mark.parametrize("dtype", [None, "float16"])
