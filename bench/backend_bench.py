@@ -106,7 +106,7 @@ def kept_per_schedule(make, count):
     for _ in range(20):  # the one-off allocations of the first calls
         make()(step)
         step.assign_add(1)
-    kept = [None] * count  # the list's own memory is not the schedules'
+    kept = [None] * count  # made before tracing: its memory is not counted
     gc.collect()
     tracemalloc.start()
     for i in range(count):
@@ -118,7 +118,7 @@ def kept_per_schedule(make, count):
     del schedule
     gc.collect()
     alive = tracemalloc.get_traced_memory()[0]
-    kept[:] = [None] * count
+    kept.clear()
     gc.collect()
     freed = alive - tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()

@@ -156,9 +156,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
 
     def _traced(self, step: Any, dtype: str) -> Any:
         step = _steps.traced(step)
-        rate = self.initial_learning_rate
-        if type(rate) is not float:
-            rate = _steps.variable_value(rate)
+        rate = _steps.variable_value(self.initial_learning_rate)  # a number as it is
         return _formula.rate(_traced_namespace(step), step, rate, self, dtype)
 
     def _rate_now(self) -> float:
