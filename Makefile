@@ -47,7 +47,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export REQUIRE_R := 1
 
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
-	$(shell find python -name '*.py' -o -name '*.csv' 2>/dev/null)
+	$(shell find python -name '*.py' 2>/dev/null)
 
 .PHONY: setup demo test test-matrix test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
 
@@ -82,7 +82,7 @@ $(STAMPS)/rpkg: $(R_SOURCES) $(STAMPS)/apt
 demo: setup
 	DEMO_OUT=$(BUILD) Rscript demo/iris-fit.R
 	@mkdir -p man/figures && cp $(BUILD)/inverse-time-decay.png man/figures/inverse-time-decay.png
-	$(PY) -m inverse_time_decay.demo --compare $(BUILD)/demo-r.tsv
+	$(PY) demo/iris_fit.py --compare $(BUILD)/demo-r.tsv
 
 # Both lanes run whatever fails, then their results print side by side.
 # Everything runs at once, pytest's output live and the rest held until

@@ -1,4 +1,5 @@
-"""Which Keras this package builds on, and the tensor operations it offers.
+"""Which Keras this package builds on, its backend's tensor operations, and
+which devices have float64.
 
 Keras generation: `tf_keras` (Keras 2) when the environment variable
 `TF_USE_LEGACY_KERAS` is "1", "true" or "yes" (the same switch that makes
@@ -11,13 +12,7 @@ import re
 import sys
 from typing import Any, Optional
 
-import numpy as np
-
-LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in (
-    "1",
-    "true",
-    "yes",
-)
+LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in ("1", "true", "yes")
 
 _INSTALL = (
     "inverse_time_decay needs Keras and a backend for it: "
@@ -130,108 +125,87 @@ if not LEGACY_KERAS:
     KERAS_TENSOR = keras.KerasTensor
 
 
+def variable_value(value: Any) -> Any:
+    """A Keras 3 Variable's backend value (the optimizer's `iterations`);
+    anything else as it is. `value`, not `_value`: inside a JAX training
+    step the stateless scope supplies the traced value through it, and the
+    backends' own functions cannot read a Keras Variable there."""
+    if isinstance(value, KERAS_VARIABLES):
+        return value.value  # type: ignore[attr-defined]
+    return value
+
+
 def floatx() -> str:
     return keras.backend.floatx()
 
 
-def float64_available() -> bool:
-    """False where the backend silently narrows float64 (JAX without x64)."""
-    if BACKEND != "jax":
-        return True
-    import jax
-
-    return bool(jax.config.read("jax_enable_x64"))
-
-
-if LEGACY_KERAS or BACKEND == "tensorflow":
+# The tensor operations are the backend library's own, one table a
+# backend, by numpy's names: the same on Keras 3 and tf_keras (which has no
+# keras.ops); each keeps the dtype it is given and is exact where numpy's
+# namesake is (fmod is C's); and torch.compile(fullgraph=True) traces them
+# on every supported Keras.
+tf: Any = None
+if BACKEND == "tensorflow":
     import tensorflow as tf
 
-    _NUMPY_SCALARS = {"float32": np.float32, "float64": np.float64}
+    class ops:
+        """The tensor operations of this process's backend."""
 
-    def _tensor_constant(x: Any, dtype: str) -> Any:
-        # tf.constant gives the same EagerTensor as keras.ops.convert_to_tensor
-        # at a fraction of its cost; the eager fast path lives on this.
-        if type(x) is float and dtype in _NUMPY_SCALARS:
-            # A rate goes in as a numpy scalar, not a Python float: TensorFlow
-            # keeps the tensor of every distinct Python float it converts for
-            # the life of the process (the memory test of tests/python/backends),
-            # and a numpy scalar it neither keeps nor converts more slowly.
-            return tf.constant(_NUMPY_SCALARS[dtype](x))
-        return tf.constant(x, dtype)
+        cast, floor, fmod, floor_divide = tf.cast, tf.math.floor, tf.truncatemod, tf.math.floordiv
+        equal, not_equal, less, logical_and = tf.equal, tf.not_equal, tf.less, tf.logical_and
+        abs, where, real = tf.abs, tf.where, tf.math.real
+        bitcast = staticmethod(tf.bitcast)
+        dtype_name = staticmethod(lambda x: str(x.dtype.name))
+        convert_to_tensor = staticmethod(tf.constant)
 
-else:
-    tf = None
+    _TPU_STRATEGIES = (tf.distribute.TPUStrategy, tf.distribute.experimental.TPUStrategy)
 
-    def _tensor_constant(x: Any, dtype: str) -> Any:
-        return keras.ops.convert_to_tensor(x, dtype=dtype)
+    def float64_on(step: Any) -> bool:
+        """No float64 under a TPU strategy or for a step on a TPU."""
+        if isinstance(tf.distribute.get_strategy(), _TPU_STRATEGIES):
+            return False
+        return device_type(step) != "TPU"
 
+    def device_type(value: Any) -> str:
+        """"CPU", "GPU", "TPU", or "" where none is placed yet (in a graph)."""
+        return str(tf.DeviceSpec.from_string(value.device).device_type or "")
 
-# floor, floor_divide and fmod are the backend's own functions, chosen once:
-# keras.ops.floor rounds a float64 through float32 on JAX, and
-# keras.ops.floor_divide returns uint32 for two uint64 tensors on TensorFlow
-# (Keras 3.15). fmod is C's, which is exact; keras.ops.mod is floor-mod,
-# which torch.compile lowers to x - y * floor(x / y), not exact (for the
-# non-negative steps here the two agree in value).
-if tf is not None:
-    _floor, _floor_divide, _fmod = tf.math.floor, tf.math.floordiv, tf.truncatemod
 elif BACKEND == "jax":
-    import jax.numpy as _jnp
+    import jax
+    import jax.numpy as jnp
 
-    _floor, _floor_divide, _fmod = _jnp.floor, _jnp.floor_divide, _jnp.fmod
-else:
-    import torch as _torch
+    class ops:  # type: ignore[no-redef]
+        cast = staticmethod(lambda x, dtype: jnp.asarray(x).astype(dtype))
+        floor, fmod, floor_divide = jnp.floor, jnp.fmod, jnp.floor_divide
+        equal, not_equal, less, logical_and = jnp.equal, jnp.not_equal, jnp.less, jnp.logical_and
+        abs, where, real = jnp.abs, jnp.where, jnp.real
+        bitcast = staticmethod(lambda x, dtype: jax.lax.bitcast_convert_type(x, dtype))
+        dtype_name = staticmethod(lambda x: str(x.dtype.name))
+        convert_to_tensor = staticmethod(jnp.asarray)
 
-    _floor, _floor_divide, _fmod = _torch.floor, _torch.floor_divide, _torch.fmod
+    def float64_on(step: Any) -> bool:
+        """No float64 without x64 (JAX narrows it silently) or on a TPU."""
+        return bool(jax.config.read("jax_enable_x64")) and jax.default_backend() != "tpu"
 
-# The rest of the tensor operations: tf_keras has no `keras.ops`, and there
-# TensorFlow's own functions are the backend's. On torch they are torch's
-# own too: every keras.ops call flattens its arguments with optree (or
-# dm-tree) to look for symbolic tensors, and torch.compile(fullgraph=True)
-# cannot trace that before Keras 3.15 (Keras 3.0 to 3.14 with torch 2.13;
-# tests/python/backends says when the floor no longer needs this).
-if LEGACY_KERAS:
-    _source: Any = tf
-elif BACKEND == "torch":
-
-    def _torch_dtype(dtype: Any) -> Any:
-        return getattr(_torch, dtype) if isinstance(dtype, str) else dtype
-
-    class _source:  # type: ignore[no-redef]
-        @staticmethod
-        def cast(x: Any, dtype: str) -> Any:
-            return x.to(_torch_dtype(dtype))
-
-        equal, not_equal, less = _torch.eq, _torch.ne, _torch.lt
-        logical_and, abs, where, real = _torch.logical_and, _torch.abs, _torch.where, _torch.real
+    def device_type(value: Any) -> str:
+        return "CPU" if all(d.platform == "cpu" for d in value.devices()) else "accelerator"
 
 else:
-    _source = keras.ops
+    import torch
 
+    class ops:  # type: ignore[no-redef]
+        cast = staticmethod(lambda x, dtype: x.to(getattr(torch, dtype)))
+        floor, fmod, floor_divide = torch.floor, torch.fmod, torch.floor_divide
+        equal, not_equal, less, logical_and = torch.eq, torch.ne, torch.lt, torch.logical_and
+        abs, where, real = torch.abs, torch.where, torch.real
+        bitcast = staticmethod(lambda x, dtype: x.view(getattr(torch, dtype)))
+        dtype_name = staticmethod(lambda x: str(x.dtype).removeprefix("torch."))
+        # Keras's conversion places the rates on Keras's device.
+        convert_to_tensor = staticmethod(keras.ops.convert_to_tensor)
 
-class ops:
-    """The tensor operations of this Keras and backend, one namespace."""
+    def float64_on(step: Any) -> bool:
+        """No float64 on Apple's MPS."""
+        return str(step.device.type) != "mps"
 
-    cast = staticmethod(_source.cast)
-    equal = staticmethod(_source.equal)
-    not_equal = staticmethod(_source.not_equal)
-    less = staticmethod(_source.less)
-    logical_and = staticmethod(_source.logical_and)
-    abs = staticmethod(_source.abs)
-    where = staticmethod(_source.where)
-    real = staticmethod(tf.math.real if LEGACY_KERAS else _source.real)
-    floor = staticmethod(_floor)
-    floor_divide = staticmethod(_floor_divide)
-    fmod = staticmethod(_fmod)
-    convert_to_tensor = staticmethod(_tensor_constant)
-
-    @staticmethod
-    def dtype_name(x: Any) -> str:
-        if LEGACY_KERAS:
-            return str(tf.as_dtype(x.dtype).name)
-        try:
-            return str(keras.backend.standardize_dtype(x.dtype))
-        except ValueError:
-            # Keras before 3.6 names no complex dtype ("Invalid dtype:
-            # complex64"); the backend's dtype names itself.
-            name = getattr(x.dtype, "name", None)
-            return str(name if isinstance(name, str) else x.dtype).removeprefix("torch.")
+    def device_type(value: Any) -> str:
+        return str(value.device.type).upper()

@@ -1,11 +1,12 @@
-"""Float32 pairs that carry ~48 bits, for backends without float64.
+"""Float32 pairs that carry ~48 bits, for devices without float64.
 
 `FloatPairs` is the namespace over which `_formula.rate` evaluates the
-schedule for a traced step there; everything of that path is in this file.
+schedule for a tensor step where `_backend.float64_on` says the device has
+no float64 (TPUs, Apple's MPS, JAX without `jax_enable_x64`); everything of
+that path is in this file, on every backend's own operations.
 
-JAX without `jax_enable_x64` silently turns float64 into float32, which
-would cost the traced schedule its accuracy above 2**24 steps. There the
-formula is evaluated on unevaluated sums `hi + lo` of float32 values with the
+Computing in float32 alone would cost the schedule its accuracy above
+2**24 steps. Here the formula is evaluated on unevaluated sums `hi + lo` of float32 values with the
 error-free transformations of Dekker and Knuth, then rounded once to float32.
 The result equals the float64 path's except where the exact value lies
 within ~2**-44 of a float32 rounding boundary.
@@ -29,27 +30,19 @@ from inverse_time_decay._backend import ops
 # A float-float number: (high, low) parts whose sum is the value.
 Pair = tuple[Any, Any]
 
-# Only the JAX backend lacks float64, so only JAX comes here; without JAX
-# installed this module is imported but never used.
-try:
-    from jax import lax as _lax
-    from jax import numpy as _jnp
-except ImportError:  # pragma: no cover
-    _lax = None  # type: ignore[assignment]  # never called then
-
 
 def _split(a: Any) -> tuple[Any, Any]:
     """a == hi + lo exactly, each with at most 12 significant bits: hi is a
-    with the low 12 bits of its float32 significand cleared."""
-    bits = _lax.bitcast_convert_type(a, _jnp.int32)
-    hi = _lax.bitcast_convert_type(bits & np.int32(-4096), _jnp.float32)
+    with the low 12 bits of its float32 significand cleared. A 32-bit
+    bitcast, which every backend has (a TPU has no 64-bit one)."""
+    hi = ops.bitcast(ops.bitcast(a, "int32") & -4096, "float32")
     return hi, a - hi
 
 
-def constant(value: float) -> tuple[np.float32, np.float32]:
-    """A Python float as a (hi, lo) pair of float32 numbers."""
-    hi = np.float32(value)
-    return hi, np.float32(value - float(hi))
+def constant(value: float) -> tuple[float, float]:
+    """A Python float as a (hi, lo) pair of float32 values (as Python floats)."""
+    hi = float(np.float32(value))
+    return hi, float(np.float32(value - hi))
 
 
 def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
@@ -100,7 +93,7 @@ def divide(x: Pair, y: Pair) -> Pair:
     return add((q1, q2), (q3, q3 * 0))
 
 
-def floor(ops: Any, x: Pair) -> Pair:
+def floor(x: Pair) -> Pair:
     """floor(hi + lo) as a pair, without rounding hi + lo first."""
     hi = ops.floor(x[0])
     whole = ops.equal(hi, x[0])  # then the fraction, if any, lies in lo
@@ -109,12 +102,25 @@ def floor(ops: Any, x: Pair) -> Pair:
 
 def _is_finite(x: Any) -> Any:
     """False for infinities and NaN."""
-    return ops.less(ops.abs(x), np.float32(np.inf))
+    return ops.less(ops.abs(x), float("inf"))
 
 
-def from_integer(ops: Any, n: Any) -> Pair:
-    """An integer tensor below 2**32 as an exact pair of float32 numbers."""
-    low = ops.fmod(n, 256)
+def wide_integer(n: Any) -> Any:
+    """An integer tensor of at least 32 bits: small types widened, so that
+    2**24 and decay_steps fit."""
+    name = ops.dtype_name(n)
+    if np.iinfo(name).bits >= 32:
+        return n
+    return ops.cast(n, "uint32" if name.startswith("uint") else "int32")
+
+
+def from_integer(n: Any) -> Pair:
+    """An integer tensor as a pair of float32 numbers: exact below 2**48
+    (both parts have at most 24 bits), to ~48 bits above. The low part by
+    floor division, which TensorFlow has for every integer type (its
+    truncatemod has no unsigned ones)."""
+    n = wide_integer(n)
+    low = n - ops.floor_divide(n, 2**24) * 2**24
     return _quick_two_sum(ops.cast(n - low, "float32"), ops.cast(low, "float32"))
 
 
@@ -153,13 +159,15 @@ class FloatPairs:
         self._overflowing: Optional[tuple[Pair, Pair]] = None
 
     def constant(self, value: Any) -> Pair:
+        """A number as a pair of float32 tensors (`zero + part`, which the
+        compiler cannot fold), or a Variable's value."""
         if isinstance(value, float):
-            return constant(value)
-        return ops.cast(value, "float32"), self.zero  # a Variable's value
+            hi, lo = constant(value)
+            return self.zero + hi, self.zero + lo
+        return ops.cast(value, "float32"), self.zero
 
     def full(self, step: Any, value: Any) -> Pair:
-        hi, lo = self.constant(value)
-        return self.zero + hi, self.zero + lo
+        return self.constant(value)
 
     @staticmethod
     def is_integer(step: Any) -> bool:
@@ -167,14 +175,11 @@ class FloatPairs:
 
     @staticmethod
     def whole_periods(step: Any, whole: int) -> Pair:
-        # Steps here are at most 32 bits (no x64): widen the small types
-        # first, so that decay_steps fits the step's type.
-        wide = "uint32" if ops.dtype_name(step).startswith("uint") else "int32"
+        step = wide_integer(step)
+        wide = ops.dtype_name(step)
         if whole > np.iinfo(wide).max:
-            step = ops.cast(step, wide) * 0  # every step's quotient is 0
-        else:
-            step = ops.floor_divide(ops.cast(step, wide), ops.convert_to_tensor(whole, wide))
-        return from_integer(ops, step)
+            return from_integer(step * 0)  # every step's quotient is 0
+        return from_integer(ops.floor_divide(step, ops.convert_to_tensor(whole, wide)))
 
     def step_and_period(self, step: Any, decay_steps: float) -> tuple[Pair, Pair]:
         """The step and decay_steps as pairs, both scaled by 2**-shift.
@@ -198,19 +203,19 @@ class FloatPairs:
             return x
 
         if self.is_integer(step):
-            hi, lo = from_integer(ops, step)
+            hi, lo = from_integer(step)
             s = scale(hi), scale(lo)
         else:
             scaled = scale(self._float32_step)
             s = scaled, scaled * 0
-        d = constant(math.ldexp(decay_steps, -shift))
+        d = self.constant(math.ldexp(decay_steps, -shift))
         if decay_steps < 1.0:
             self._overflowing = s, d
         return s, d
 
     @staticmethod
     def floor_quotient(s: Pair, d: Pair) -> Pair:
-        return floor(ops, divide(s, d))
+        return floor(divide(s, d))
 
     @staticmethod
     def divide(x: Pair, y: Pair) -> Pair:

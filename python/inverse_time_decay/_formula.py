@@ -6,30 +6,32 @@
     p = step / decay_steps, or floor(step / decay_steps) with staircase,
 
 in float64 and rounds it once to the output dtype. It runs over a
-namespace `xp` of operations, one per kind of step:
+namespace `xp` of operations, one per path (`_steps.read` sorts steps):
 
-- `PythonFloats`: one Python int or float (math and C doubles);
-- `NumpyArrays`: a numpy array;
-- `TracedTensors`: a backend tensor, eager or traced;
-- `_float_float.FloatPairs`: a traced tensor where the backend has no
-  float64 (JAX without x64), in pairs of float32 numbers.
+| step                                        | namespace                 |
+|---------------------------------------------|---------------------------|
+| a value on the host, as a numpy array       | `NumpyArrays`             |
+| a traced tensor, or one on an accelerator   | `TracedTensors` (float64) |
+| the same, where the device has no float64   | `_float_float.FloatPairs` |
 
-The first three compute the same float64 operations, so they give the same
+The first two compute the same float64 operations, so they give the same
 bits; src/schedule.c, the R package's C code, does the same operations as
-`rate` and `Float64Namespace.floor_quotient`. A namespace may reuse the
-memory of the arrays `rate` gives it: each is the formula's own.
+`rate` over `NumpyArrays`. Which devices lack float64 is
+`_backend.float64_on`'s rule.
 """
 
-import math
 import operator
 from typing import Any, Optional, Protocol, Union
 
 import numpy as np
 
-from inverse_time_decay._backend import ops
+from inverse_time_decay import _float_float
+from inverse_time_decay._backend import float64_on, ops
 
 # From here up every float64 is whole, and the quotient is taken as it is.
 WHOLE_FLOAT64 = 2.0**53
+# Output dtypes that a cast from float64 rounds once.
+WIDE_DTYPES = ("float32", "float64")
 
 
 class Terms(Protocol):
@@ -40,8 +42,20 @@ class Terms(Protocol):
     staircase: bool
 
 
-def rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Terms, dtype: str) -> Any:
-    """The schedule at `step` (already read and checked: `_steps.py`)."""
+def rate(step: Any, initial_learning_rate: Any, terms: Terms, dtype: str) -> Any:
+    """The schedule at `step` (read and checked by `_steps.read`): a numpy
+    array for a numpy array, else a tensor."""
+    if isinstance(step, np.ndarray):
+        # A quotient or product past float64's range is inf, and the rate
+        # 0, as on every path: no RuntimeWarning about it.
+        with np.errstate(over="ignore"):
+            return _rate(NUMPY_ARRAYS, step, initial_learning_rate, terms, dtype)
+    if float64_on(step):
+        return _rate(TracedTensors(step), step, initial_learning_rate, terms, dtype)
+    return _rate(_float_float.FloatPairs(step), step, initial_learning_rate, terms, dtype)
+
+
+def _rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Terms, dtype: str) -> Any:
     if terms.decay_rate == 0.0:
         # The degenerate case, settled here for every path: the rate itself
         # (p * 0 would be NaN where step / decay_steps overflows).
@@ -56,6 +70,14 @@ def rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Terms, dtype: st
     # `a * b + 1` into one multiply-add, which rounds once instead of twice.
     denominator = xp.add(xp.fence(xp.multiply(p, xp.constant(terms.decay_rate))), 1.0)
     return xp.round(xp.divide(xp.constant(initial_learning_rate), denominator), dtype)
+
+
+def _whole(decay_steps: Union[int, float]) -> Optional[int]:
+    """decay_steps's exact value as an int when it is whole (of any size),
+    else None: integer steps in staircase mode are then divided exactly."""
+    if isinstance(decay_steps, int):
+        return decay_steps
+    return int(decay_steps) if decay_steps.is_integer() else None
 
 
 class Float64Namespace:
@@ -81,7 +103,7 @@ class Float64Namespace:
         )
         return k - self.from_bool(over)
 
-    # Overridden by each namespace.
+    # Given by each namespace.
     floor: Any
     fmod: Any
     logical_and: Any
@@ -89,95 +111,26 @@ class Float64Namespace:
     constant: Any
 
 
-def _whole(decay_steps: Union[int, float]) -> Optional[int]:
-    """decay_steps's exact value as an int when it is whole (of any size),
-    else None: integer steps in staircase mode are then divided exactly."""
-    if isinstance(decay_steps, int):
-        return decay_steps
-    return int(decay_steps) if decay_steps.is_integer() else None
+def _in_place(ufunc: Any) -> Any:
+    """`ufunc(a, b)` written into whichever argument is an array of the
+    formula's own (a 0-d result made an array again): no new array per
+    operation of a long curve."""
 
+    def apply(a: Any, b: Any) -> Any:
+        own = a if isinstance(a, np.ndarray) and a.ndim else None
+        if own is None and isinstance(b, np.ndarray) and b.ndim:
+            own = b
+        return np.asarray(ufunc(a, b, out=own))
 
-def _python_floor(quotient: float) -> float:
-    # math.floor gives an int, and raises on inf: a float from 2**53 up is
-    # whole already.
-    return float(math.floor(quotient)) if quotient < WHOLE_FLOAT64 else quotient
-
-
-def _same(x: Any) -> Any:
-    return x
-
-
-class PythonFloats(Float64Namespace):
-    """One Python int or float step, in Python floats (C doubles)."""
-
-    floor = staticmethod(_python_floor)
-    fmod = staticmethod(math.fmod)
-    logical_and = staticmethod(operator.and_)
-    from_bool = staticmethod(float)
-    # `+x` is the float itself, in C: on this path, the optimizer-free eager
-    # call, each Python-level call shows.
-    constant = staticmethod(operator.pos)
-    fence = staticmethod(operator.pos)
-    add = staticmethod(operator.add)
-    multiply = staticmethod(operator.mul)
-    divide = staticmethod(operator.truediv)
-    whole_periods = staticmethod(lambda step, whole: float(step // whole))
-
-    @staticmethod
-    def is_integer(step: Any) -> bool:
-        return type(step) is int
-
-    @staticmethod
-    def step_and_period(step: Union[int, float], decay_steps: float) -> tuple[float, float]:
-        return float(step), decay_steps
-
-    @staticmethod
-    def full(step: Any, value: float) -> float:
-        return value
-
-    # The tensor's conversion rounds once; only float32 and float64 come
-    # here (`PYTHON_FLOAT_DTYPES`).
-    round = staticmethod(ops.convert_to_tensor)
-
-
-# Output dtypes for which `PythonFloats.round` rounds once.
-PYTHON_FLOAT_DTYPES = ("float32", "float64")
-PYTHON_FLOATS = PythonFloats()
-
-
-def _own_array(a: Any, b: Any) -> Any:
-    """Where a numpy operation may write its result: the array argument (the
-    formula's own), or None for scalars and 0-d values."""
-    if isinstance(a, np.ndarray) and a.ndim:
-        return a
-    if isinstance(b, np.ndarray) and b.ndim:
-        return b
-    return None
+    return staticmethod(apply)
 
 
 class NumpyArrays(Float64Namespace):
-    """A numpy array of steps (checked: `_steps.known`)."""
+    """A numpy array of steps, on the host."""
 
-    floor = staticmethod(np.floor)
-    fmod = staticmethod(np.fmod)
-    logical_and = staticmethod(np.logical_and)
-    from_bool = staticmethod(_same)
-    constant = staticmethod(_same)
-    fence = staticmethod(_same)
-
-    # In place: no new array per operation. A 0-d result is a numpy scalar,
-    # made a 0-d array again.
-    @staticmethod
-    def add(a: Any, b: Any) -> Any:
-        return np.asarray(np.add(a, b, out=_own_array(a, b)))
-
-    @staticmethod
-    def multiply(a: Any, b: Any) -> Any:
-        return np.asarray(np.multiply(a, b, out=_own_array(a, b)))
-
-    @staticmethod
-    def divide(a: Any, b: Any) -> Any:
-        return np.asarray(np.divide(a, b, out=_own_array(a, b)))
+    floor, fmod, logical_and = np.floor, np.fmod, np.logical_and
+    add, multiply, divide = _in_place(np.add), _in_place(np.multiply), _in_place(np.divide)
+    from_bool = constant = fence = staticmethod(lambda x: x)
 
     @staticmethod
     def is_integer(steps: np.ndarray) -> bool:
@@ -202,12 +155,10 @@ class NumpyArrays(Float64Namespace):
 
     @staticmethod
     def round(values: np.ndarray, dtype: str) -> np.ndarray:
-        # numpy knows "bfloat16" by name once ml_dtypes is loaded, and every
-        # Keras backend (tf_keras too) loads it.
-        if dtype in PYTHON_FLOAT_DTYPES:
+        # numpy knows "bfloat16" by name once ml_dtypes
+        # is loaded, and every Keras backend (tf_keras too) loads it.
+        if dtype in WIDE_DTYPES:
             return np.asarray(values).astype(dtype, copy=False)
-        # Every rate is finite (at most initial_learning_rate, which the
-        # dtype holds), so round_once's differences are too.
         return np.asarray(round_once(values, dtype, _NumpyCasts))
 
 
@@ -215,24 +166,19 @@ NUMPY_ARRAYS = NumpyArrays()
 
 
 class TracedTensors(Float64Namespace):
-    """A backend tensor of steps (checked: `_steps.traced`), in float64.
+    """A backend tensor of steps, in float64.
 
     The schedule's numbers enter compiled code as `zero + number`, a value
     the compiler cannot know: XLA's CPU backend otherwise turns `s / d` into
     `s * (1 / d)` and folds `(s / d) * r` into one product, each a rounding
-    that the other paths do not make. Not `s * 0.0`: a step converted from
+    that the host path does not make. Not `s * 0.0`: a step converted from
     an unsigned type is known to be finite and >= 0, and XLA folds that
     product to the constant 0. A tensor numerator also keeps torch.compile
     from turning `number / tensor` into a reciprocal and a product.
     """
 
-    floor = staticmethod(ops.floor)
-    fmod = staticmethod(ops.fmod)
-    logical_and = staticmethod(ops.logical_and)
-    add = staticmethod(operator.add)
-    multiply = staticmethod(operator.mul)
-    divide = staticmethod(operator.truediv)
-    zero: Any = None
+    floor, fmod, logical_and = map(staticmethod, (ops.floor, ops.fmod, ops.logical_and))
+    add, multiply, divide = operator.add, operator.mul, operator.truediv
 
     def __init__(self, step: Any) -> None:
         s = ops.cast(step, "float64")
@@ -290,7 +236,7 @@ def round_once(values: Any, dtype: str, xp: Any) -> Any:
     exact in float64: `t + t - b` is the other neighbour when `t` is a
     midpoint, and a 16-bit value whose float64 is itself.
     """
-    if dtype in PYTHON_FLOAT_DTYPES:
+    if dtype in WIDE_DTYPES:
         return xp.cast(values, dtype)
     t = xp.cast(xp.cast(values, "float32"), "float64")
     nearest = xp.cast(t, dtype)

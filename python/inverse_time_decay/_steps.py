@@ -1,24 +1,36 @@
-"""Reading a step and checking it, once, for every path of the schedule.
+"""Reading a step and checking it, once, for both paths of the schedule.
 
-A step arrives as a Python number, a numpy value, a tensor or variable of
-the backend (eager or traced), or, for `numpy_values`, any iterable of
-numbers. `python_number`, `known` and `traced` each take one kind and
-return what the formula (`_formula.py`) computes on, or raise an error that
-names the argument (`step`, or `steps` for `numpy_values`) and the value
-received. What is known is checked: dtype, sign, finiteness, and a complex
-step's imaginary part. What is traced has only its dtype checked, since
-compiled code cannot raise on values.
+A step arrives as a Python number, a numpy value, a list, a tensor or
+variable of the backend (eager or traced), a `tf.RaggedTensor`, or, for
+`numpy_values`, any iterable of numbers. `read` sorts it:
+
+- a value on the host (Python numbers, numpy values, lists, and eager
+  tensors and variables on the CPU, the eager optimizer's `iterations`
+  among them) becomes a checked numpy array: dtype, sign, finiteness, and
+  a complex step's imaginary part;
+- a traced tensor, or an eager one on an accelerator, stays a tensor, of
+  which only the dtype is checked: compiled code cannot raise on values,
+  and reading an accelerator's value would wait for the device at every
+  training step.
+
+Errors name the argument (`step`, or `steps` for `numpy_values`) and the
+value received.
 """
 
 import sys
-from typing import Any, NoReturn, Optional, Union
+from typing import Any, NamedTuple, NoReturn, Optional
 
 import numpy as np
 
-from inverse_time_decay._backend import KERAS_TENSOR, KERAS_VARIABLES, ops
-from inverse_time_decay._backend import tf as _tf
+from inverse_time_decay._backend import BACKEND, KERAS_TENSOR, ops, variable_value
 
-_INF = float("inf")
+
+class Steps(NamedTuple):
+    """A step as the formula takes it."""
+
+    values: Any  # a checked numpy array (host), or a backend tensor
+    host: bool
+    ragged: Any = None  # the tf.RaggedTensor whose flat values these are
 
 
 def _refuse(name: str, what: str) -> NoReturn:
@@ -32,126 +44,145 @@ def _bad_value(name: str, problem: str, value: object) -> NoReturn:
     raise ValueError(f"Argument `{name}` {problem}. Received: {name}={value}")
 
 
-def python_number(step: Union[int, float], name: str = "step") -> Union[int, float]:
-    """A Python int (0 to 2**64 - 1) or finite float >= 0, as it is."""
-    if type(step) is int:
-        if 0 <= step < 2**64:
-            return step
-        if step >= 0:
-            _bad_value(name, "must be below 2**64", step)
-    elif step != step or step in (_INF, -_INF):
-        _bad_value(name, "must be finite", step)
-    if step < 0:
-        _bad_value(name, "must be >= 0", step)
-    return step
-
-
-def eager_variable(step: Any) -> Optional[Union[int, float]]:
-    """The optimizer's `iterations` read eagerly on TensorFlow: a 0-d
-    integer or float variable's value as a checked Python number; None for
-    anything else (`known` or `traced` reads those)."""
-    if _tf is None:  # another backend: its variables are not TensorFlow's
-        return None
+def read(step: Any, name: str = "step") -> Steps:
+    """The step sorted onto its path, and checked as far as its path allows."""
     step = variable_value(step)
-    if not isinstance(step, _tf.Variable) or step.shape.rank != 0 or not _tf.executing_eagerly():
-        return None
-    # int() and float() of the read value skip the copy numpy() makes.
-    if step.dtype.is_integer:
-        return python_number(int(step.value()))
-    if step.dtype.is_floating:
-        return python_number(float(step.value()))
-    return None
-
-
-def is_ragged(step: Any) -> bool:
-    """A `tf.RaggedTensor`, whose flat values are the steps."""
     tf = sys.modules.get("tensorflow")
-    return tf is not None and isinstance(step, tf.RaggedTensor)
-
-
-def known(step: Any, name: str = "step") -> Optional[np.ndarray]:
-    """The step as a checked numpy array when its value is known now; None
-    when it is symbolic (inside `tf.function`, `jax.jit` or `torch.compile`).
-
-    A complex array comes back as its real part, bfloat16 as float32 (both
-    exact); every array is of an integer or float dtype, finite and >= 0.
-    """
-    if isinstance(step, (np.ndarray, np.generic)):
-        array = np.asarray(step)
-    elif isinstance(step, (int, float)) and not isinstance(step, bool):
-        array = np.asarray(python_number(step, name))
-    elif isinstance(step, (list, tuple, complex)):
-        try:
-            array = np.asarray(step)
-        except (ValueError, TypeError, OverflowError):
-            array = np.asarray(step, dtype=object)
-    else:
-        value = _backend_value(step, name)
-        if value is None:
-            return None
-        array = value
-    return _checked(_real(array, name), step, name)
+    if tf is not None and isinstance(step, tf.RaggedTensor):
+        flat = read(step.flat_values, name)
+        return Steps(flat.values, flat.host, step)
+    library = _library(step, name)
+    if library is None:
+        return Steps(_checked(_real(_as_array(step, name), name), step, name), True)
+    if _symbolic(step, library) or (library == BACKEND and not _on_cpu(step, library)):
+        return Steps(_traced(step, name), False)
+    return Steps(_checked(_real(_value(step, library), name), step, name), True)
 
 
 def many(steps: Any) -> np.ndarray:
-    """`known` for `numpy_values`: any array-like or iterable of numbers,
-    with `steps` named in every message; symbolic steps raise TypeError."""
+    """The host path's array for `numpy_values`: any array-like or iterable
+    of numbers, with `steps` named in every message; symbolic steps raise
+    TypeError."""
     iterable = hasattr(steps, "__iter__") and not hasattr(steps, "__array__")
     if iterable and not isinstance(steps, (list, tuple, str, bytes, dict, set)):
         steps = list(steps)  # range, generators, iterators
-    array = known(steps, "steps")
-    if array is None:
+    read_steps = read(steps, "steps")
+    if not read_steps.host:
         raise TypeError(
             "Argument `steps` must have a known value; call the schedule "
             f"itself on symbolic steps. Received: steps={steps!r}"
         )
-    return array
+    return np.asarray(read_steps.values)
 
 
-def traced(step: Any) -> Any:
-    """A symbolic step as a backend tensor of an integer or float dtype.
+def _library(step: Any, name: str) -> Optional[str]:
+    """"tensorflow", "jax" or "torch" for a tensor or variable of that
+    library; None for anything else. Told apart by the libraries' public
+    classes, looked up only where the library is loaded: a step of a
+    library nobody imported cannot be one of its tensors."""
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and isinstance(step, (tf.Tensor, tf.Variable, tf.SparseTensor)):
+        if isinstance(step, tf.SparseTensor):  # its missing entries are zeros, not steps
+            _refuse(name, f"<SparseTensor shape={step.shape}>: pass tf.sparse.to_dense(step)")
+        return "tensorflow"
+    jax = sys.modules.get("jax")
+    if jax is not None and isinstance(step, jax.Array):
+        return "jax"
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(step, torch.Tensor):
+        if step.is_meta:
+            _refuse(name, f"<tensor on the meta device, shape={tuple(step.shape)}>: it has no value")
+        return "torch"
+    if KERAS_TENSOR is not None and isinstance(step, KERAS_TENSOR):  # from keras.Input
+        _refuse(
+            name,
+            f"<{type(step).__name__} shape={getattr(step, 'shape', None)}>: a symbolic "
+            "Keras input has no value; the schedule takes the optimizer's step",
+        )
+    return None
 
-    A Keras 3 Variable gives its backend value. A complex step (tf_keras's
-    legacy optimizers cast `iterations` to a complex variable's dtype)
-    gives its real part: compiled code cannot check the imaginary part.
-    """
-    step = variable_value(step)
+
+def _symbolic(tensor: Any, library: str) -> bool:
+    """A tensor of a trace (`tf.function`, `jax.jit`, `torch.compile`), or
+    of a TensorFlow graph outside one: it has no value now."""
+    module = sys.modules[library]
+    if library == "tensorflow":
+        return not module.executing_eagerly() or not hasattr(tensor, "numpy")
+    if library == "jax":
+        return isinstance(tensor, module.core.Tracer)
+    return bool(module.compiler.is_compiling())
+
+
+def _on_cpu(tensor: Any, library: str) -> bool:
+    if library == "tensorflow":
+        device = sys.modules[library].DeviceSpec.from_string(tensor.device).device_type
+        return device in ("CPU", None)
+    if library == "jax":
+        return all(device.platform == "cpu" for device in tensor.devices())
+    return bool(tensor.device.type == "cpu")
+
+
+def _value(tensor: Any, library: str) -> np.ndarray:
+    """An eager tensor's value on the host, as numpy."""
+    if library == "torch":
+        tensor = tensor.detach().cpu()
+        if tensor.dtype == sys.modules["torch"].bfloat16:
+            tensor = tensor.float()  # numpy has no bfloat16 of torch's; float32 is exact
+        return np.asarray(tensor.numpy())
+    return np.asarray(tensor.numpy() if library == "tensorflow" else tensor)
+
+
+def _as_array(step: Any, name: str) -> np.ndarray:
+    """Any other step as a numpy array, or TypeError naming `name`."""
+    if isinstance(step, (int, float)) and not isinstance(step, bool):
+        if isinstance(step, int) and not -(2**63) <= step < 2**64:
+            if step >= 0:
+                _bad_value(name, "must be below 2**64", step)
+            _bad_value(name, "must be >= 0", step)
+        return np.asarray(step)
+    if isinstance(step, (np.ndarray, np.generic)):
+        return np.asarray(step)
+    if isinstance(step, (list, tuple, complex)):
+        try:
+            return np.asarray(step)
+        except (ValueError, TypeError, OverflowError):
+            return np.asarray(step, dtype=object)
+    if step is None or isinstance(step, (bool, str, bytes, dict, set)):
+        _refuse(name, f"{step!r} of type {type(step).__name__}")
+    if hasattr(step, "__array__"):
+        return np.asarray(step)
+    _refuse(name, f"<{type(step).__name__}>")
+
+
+def _traced(step: Any, name: str) -> Any:
+    """A tensor step of an integer or float dtype. A complex step (tf_keras's
+    legacy optimizers cast `iterations` to a complex variable's dtype) gives
+    its real part: compiled code cannot check the imaginary part."""
     dtype = ops.dtype_name(step)
     if dtype.startswith("complex"):
         return ops.real(step)
-    if not (dtype.startswith(("int", "uint", "float")) or dtype == "bfloat16"):
-        _refuse("step", f"<{type(step).__name__} of dtype {dtype}>")
-    return step
-
-
-def variable_value(step: Any) -> Any:
-    """A Keras 3 Variable's backend value (the optimizer's `iterations`);
-    anything else as it is. `value`, not `_value`: inside a JAX training
-    step the stateless scope supplies the traced value through it, and the
-    backends' own functions cannot read a Keras Variable there."""
-    if isinstance(step, KERAS_VARIABLES):
-        return step.value  # type: ignore[attr-defined]
+    if not dtype.startswith(("int", "uint", "float", "bfloat16")):
+        _refuse(name, f"<{type(step).__name__} of dtype {dtype}>")
     return step
 
 
 def _checked(array: np.ndarray, step: Any, name: str) -> np.ndarray:
+    """An integer or float array, finite and >= 0 (bfloat16 as float32)."""
     kind = array.dtype.kind
     if kind == "u":
         return array
     if kind in "if":
         if array.ndim == 0:  # the optimizer's step: no reductions
             value = array.item()
-            if kind == "f" and (value != value or value in (_INF, -_INF)):
+            if kind == "f" and not np.isfinite(value):
                 _bad_value(name, "must be finite", value)
             if value < 0:
                 _bad_value(name, "must be >= 0", array)
             return array
         if kind == "f" and not np.isfinite(array).all():
             _bad_value(name, "must be finite", array[~np.isfinite(array)].flat[0])
-        if array.size:
-            lowest = array.min()
-            if lowest < 0:
-                _bad_value(name, "must be >= 0", lowest)
+        if array.size and array.min() < 0:
+            _bad_value(name, "must be >= 0", array.min())
         return array
     if array.dtype.name == "bfloat16":
         return _checked(array.astype(np.float32), step, name)  # exact
@@ -170,59 +201,3 @@ def _real(array: np.ndarray, name: str) -> np.ndarray:
         bad = array[imaginary != 0].flat[0]
         _bad_value(name, "must be real: a complex step needs an imaginary part of 0", bad)
     return array.real.copy()  # a view of every other element otherwise
-
-
-def _backend_value(step: Any, name: str) -> Optional[np.ndarray]:
-    """A tensor's or variable's value as numpy; None when it is symbolic.
-
-    Told apart by the backends' public classes, looked up only where the
-    backend is loaded: a step of a library nobody imported cannot be one of
-    its tensors.
-    """
-    step = variable_value(step)
-    tf = sys.modules.get("tensorflow")
-    if tf is not None and isinstance(step, (tf.Tensor, tf.Variable, tf.SparseTensor)):
-        return _tensorflow_value(tf, step, name)
-    jax = sys.modules.get("jax")
-    if jax is not None and isinstance(step, jax.Array):
-        if isinstance(step, jax.core.Tracer):
-            return None
-        return np.asarray(step)
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(step, torch.Tensor):
-        return _torch_value(torch, step, name)
-    if KERAS_TENSOR is not None and isinstance(step, KERAS_TENSOR):  # from keras.Input
-        _refuse(
-            name,
-            f"<{type(step).__name__} shape={getattr(step, 'shape', None)}>: a symbolic "
-            "Keras input has no value; the schedule takes the optimizer's step",
-        )
-    if step is None or isinstance(step, (bool, str, bytes, dict, set)):
-        _refuse(name, f"{step!r} of type {type(step).__name__}")
-    if hasattr(step, "__array__"):
-        return np.asarray(step)
-    _refuse(name, f"<{type(step).__name__}>")
-
-
-def _tensorflow_value(tf: Any, step: Any, name: str) -> Optional[np.ndarray]:
-    if isinstance(step, tf.SparseTensor):
-        # Its missing entries are zeros to TensorFlow, not steps.
-        _refuse(name, f"<SparseTensor shape={step.shape}>: pass tf.sparse.to_dense(step)")
-    if not tf.executing_eagerly():
-        return None
-    if isinstance(step, tf.Variable):
-        step = step.value()
-    if not hasattr(step, "numpy"):  # a graph tensor outside tf.function
-        return None
-    return np.asarray(step.numpy())
-
-
-def _torch_value(torch: Any, step: Any, name: str) -> Optional[np.ndarray]:
-    if torch.compiler.is_compiling():
-        return None
-    if step.is_meta:
-        _refuse(name, f"<tensor on the meta device, shape={tuple(step.shape)}>: it has no value")
-    step = step.detach()
-    if step.dtype == torch.bfloat16:
-        step = step.float()  # numpy has no bfloat16 of torch's; float32 is exact
-    return np.asarray(step.cpu().numpy())

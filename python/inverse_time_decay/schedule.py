@@ -1,32 +1,18 @@
 """The inverse-time-decay learning-rate schedule: the Keras class.
 
-Which path computes a call is decided by its step; one formula
-(`_formula.rate`) serves them all:
-
-| step                                 | path           | namespace                 |
-|--------------------------------------|----------------|---------------------------|
-| Python int or float; 0-d known value | Python number  | `_formula.PythonFloats`   |
-| any other value known now            | numpy value    | `_formula.NumpyArrays`    |
-| traced tensor or variable            | traced float64 | `_formula.TracedTensors`  |
-| traced, JAX without jax_enable_x64   | float32 pairs  | `_float_float.FloatPairs` |
-
-The Python-number path serves float32 and float64 outputs; a single step
-of a 16-bit output takes the numpy path, which rounds once. Known values
-are numpy's, eager tensors' and variables' (the eager optimizer's
-`iterations`, read by `value()`). Reading and checking the step happen
-before, once, in `_steps.py`. All paths but the float32 pairs evaluate the
-formula with the same float64 operations and round once, so they agree to
-the bit. Integer steps in staircase mode with a whole `decay_steps` use
-integer division; otherwise `floor(step / decay_steps)` is exact below 2**52.
+A call reads its step once (`_steps.read`), which sorts it onto one of two
+paths, and evaluates the one formula (`_formula.rate`) on it: a value on
+the host in numpy float64, rounded once, the operations that the R
+package's C code mirrors; a traced tensor, or one on an accelerator, in the
+backend's tensors, float64 where the device has it and float32 pairs where
+it has not (`_backend.float64_on`).
 """
 
 from typing import Any, Optional, Union
 
 import numpy as np
 
-from inverse_time_decay import _backend, _float_float, _formula, _steps, _validation
-from inverse_time_decay._backend import ops
-from inverse_time_decay._formula import NUMPY_ARRAYS, PYTHON_FLOAT_DTYPES, PYTHON_FLOATS
+from inverse_time_decay import _backend, _formula, _steps, _validation
 
 
 @_backend.register_serializable
@@ -73,9 +59,10 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     explicit or inherited dtype.
 
     Exactness: every rate is the exact value rounded once to the output
-    dtype, except within about 2**-50 of a rounding boundary; under JAX
-    without `jax_enable_x64`, compiled code works in float32 pairs (about
-    48 bits; see `_float_float`).
+    dtype, except within about 2**-50 of a rounding boundary. A tensor step
+    on a device without float64 (a TPU, Apple's MPS, JAX without
+    `jax_enable_x64`) is computed in float32 pairs, to about 48 bits (see
+    `_float_float`).
 
     Returns:
         A callable that maps the optimizer's step to the learning rate: a
@@ -119,45 +106,25 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         return self._dtype or _backend.floatx()
 
     def __call__(self, step: Any) -> Any:
+        steps = _steps.read(step)
         dtype = self.dtype
-        if dtype in PYTHON_FLOAT_DTYPES:
-            number: Optional[Union[int, float]]
-            if type(step) is int or type(step) is float:
-                number = _steps.python_number(step)
-            else:
-                number = _steps.eager_variable(step)
-            if number is not None:
-                return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self, dtype)
-        if _steps.is_ragged(step):
-            return step.with_flat_values(self(step.flat_values))
-        steps = _steps.known(step)
-        if steps is None:
-            return self._traced(step, dtype)
-        if steps.ndim == 0 and dtype in PYTHON_FLOAT_DTYPES:
-            number = int(steps) if steps.dtype.kind in "iu" else float(steps)
-            return _formula.rate(PYTHON_FLOATS, number, self._rate_now(), self, dtype)
-        return ops.convert_to_tensor(self._numpy_rates(steps, dtype), dtype)
+        if steps.host:
+            rate = _formula.rate(steps.values, self._rate_now(), self, dtype)
+            rate = _backend.ops.convert_to_tensor(rate, dtype)
+        else:
+            initial = _backend.variable_value(self.initial_learning_rate)  # a number as it is
+            rate = _formula.rate(steps.values, initial, self, dtype)
+        return rate if steps.ragged is None else steps.ragged.with_flat_values(rate)
 
     def numpy_values(self, steps: Any) -> np.ndarray:
         """The schedule at `steps` as a numpy array of `dtype`.
 
         `steps` is array-like (a number, a list, an array, an eager tensor)
         or any iterable of numbers (`range(5)`, a generator). Evaluated in
-        float64 with the same operations as every other path (and as the R
-        package), then rounded once to the output dtype.
+        float64 with the same operations as a call at a host step (and as
+        the R package), then rounded once to the output dtype.
         """
-        return self._numpy_rates(_steps.many(steps), self.dtype)
-
-    def _numpy_rates(self, steps: np.ndarray, dtype: str) -> np.ndarray:
-        # A quotient or product past float64's range is inf, and the rate 0,
-        # as in the scalar path: no RuntimeWarning about it.
-        with np.errstate(over="ignore"):
-            return _formula.rate(NUMPY_ARRAYS, steps, self._rate_now(), self, dtype)
-
-    def _traced(self, step: Any, dtype: str) -> Any:
-        step = _steps.traced(step)
-        rate = _steps.variable_value(self.initial_learning_rate)  # a number as it is
-        return _formula.rate(_traced_namespace(step), step, rate, self, dtype)
+        return _formula.rate(_steps.many(steps), self._rate_now(), self, self.dtype)
 
     def _rate_now(self) -> float:
         """The initial learning rate now: a variable's value, checked."""
@@ -187,11 +154,3 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             f"decay_steps={self.decay_steps!r}, decay_rate={self.decay_rate!r}, "
             f"staircase={self.staircase!r}, name={self.name!r}, dtype={self._dtype!r})"
         )
-
-
-def _traced_namespace(step: Any) -> Any:
-    """The operations for a traced step: float64 tensors, or float32 pairs
-    where the backend has no float64 (JAX without x64)."""
-    if _backend.float64_available():
-        return _formula.TracedTensors(step)
-    return _float_float.FloatPairs(step)

@@ -64,6 +64,18 @@ def script_path(script):
     return integration if os.path.exists(integration) else os.path.join(here, script)
 
 
+def load_iris():
+    """R's iris data as the Python demo reads it (demo/iris_fit.py):
+    features as float32, species as int32 codes."""
+    import importlib.util
+
+    path = os.path.join(REPO, "demo", "iris_fit.py")
+    spec = importlib.util.spec_from_file_location("iris_fit", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load_iris()
+
+
 def keras3_on_tensorflow():
     """This test process's Keras, Keras 3 on TensorFlow: the integration
     tests run their Keras 3 side here and start processes only for what needs

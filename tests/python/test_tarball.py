@@ -43,7 +43,7 @@ def allowed(name):
         "vignettes": base.endswith(".Rmd"),
         "inst/doc": base.endswith((".Rmd", ".R", ".html")),
         "build": base in {"vignette.rds", "partial.rdb"},
-        "inst/python/inverse_time_decay": base.endswith(".py") or base in {"iris.csv", "py.typed"},
+        "inst/python/inverse_time_decay": base.endswith(".py") or base == "py.typed",
     }
     return rules.get(folder, False)
 

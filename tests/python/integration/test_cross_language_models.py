@@ -3,7 +3,7 @@ on with the learning rate the schedule gives at the restored step. R runs in
 an Rscript process, Python in the test process itself (Keras 3 on
 TensorFlow in both lanes)."""
 
-from conftest import run_r
+from conftest import load_iris, run_r
 from oracles import exact_rate, rounded
 
 # iris, 150 rows, batch 30: 5 steps an epoch. One epoch and two more steps
@@ -33,7 +33,6 @@ def python_load_and_train(path):
     """Loads the model R saved and trains an epoch on, here: the model file
     crosses from R's process to this one."""
     import keras
-    from inverse_time_decay.demo import load_iris
 
     model = keras.saving.load_model(path)
     optimizer = model.optimizer
@@ -74,7 +73,6 @@ def python_train_and_save(path):
     the step it saved at."""
     import keras
     from inverse_time_decay import InverseTimeDecay
-    from inverse_time_decay.demo import load_iris
 
     x, y = load_iris()
     # Seeded for its initial weights, from a generator of its own: the

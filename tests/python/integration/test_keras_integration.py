@@ -177,4 +177,3 @@ def test_pip_install_builds_a_wheel_with_the_module(tmp_path):
     (wheel,) = tmp_path.glob("inverse_time_decay-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "inverse_time_decay/schedule.py" in names
-    assert "inverse_time_decay/iris.csv" in names

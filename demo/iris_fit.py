@@ -1,6 +1,6 @@
-"""The help page's example from Python: `python -m inverse_time_decay.demo`.
+"""The help page's example from Python: `python demo/iris_fit.py`.
 
-Fits a small classifier on R's iris data (shipped as iris.csv) with SGD and
+Fits a small classifier on R's iris data (iris.csv beside it) with SGD and
 `InverseTimeDecay(0.1, 1.0, 0.5)` for 5 epochs, and prints per epoch the
 loss, the accuracy, the optimizer's step, its learning rate and the formula's
 value. `demo/iris-fit.R` does the same from R with the same seed, so the two
