@@ -13,6 +13,7 @@
 #   make bench         the benchmark table, bench/results.md
 #   make site          the pkgdown site, offline, into build/site
 #   make mutation      mutation scores for the Python, R and C code (about an hour)
+#   make gpu-wheels    the wheels tools/gpu/check.sh installs on a CUDA machine without network
 #   make setup         apt packages, .venv and the R package in .Rlib
 #   make docs          roxygen2: NAMESPACE and man/ from R/
 #   make clean         build/, the set-up stamps and .Rlib; clean-modern: .modern/
@@ -49,7 +50,7 @@ export REQUIRE_R := 1
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' 2>/dev/null)
 
-.PHONY: setup demo test test-matrix test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
+.PHONY: gpu-wheels setup demo test test-matrix test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
@@ -195,6 +196,19 @@ mutation: setup
 	  sed -n '/^Python mutants:/,$$p' $(BUILD)/mutation-python.log | grep -v ': not checked$$'; \
 	  sed -n '/^R mutants:/,$$p' $(BUILD)/mutation-r.log; \
 	  printf '```\n'; } >tools/mutation/results.md
+
+# The wheels that tools/gpu/check.sh installs with --no-index on a machine
+# with a CUDA GPU and no network, for that machine's Python (GPU_PYTHON):
+# this package's, and Keras's with the two of its needs that a Python with
+# JAX, torch, h5py and rich lacks.
+GPU_PYTHON ?= 3.12
+gpu-wheels: setup
+	rm -rf $(BUILD)/gpu-wheels && mkdir -p $(BUILD)/gpu-wheels
+	$(PY) -m build -q --no-isolation --wheel --outdir $(BUILD)/gpu-wheels .
+	$(PY) -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+	  --python-version $(GPU_PYTHON) --implementation cp --platform manylinux_2_28_x86_64 \
+	  --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+	  -d $(BUILD)/gpu-wheels keras==3.15.1 namex optree
 
 # The pkgdown site, without internet, into build/site.
 site: setup

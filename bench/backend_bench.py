@@ -1,14 +1,15 @@
 """The figures measured once per Keras backend, each in a process of its own
-(Keras picks its backend at import): fit throughput with this package's
-schedule, Keras's built-in and a constant rate, side by side; and the memory
-that used schedules keep, this package's beside Keras's own. Prints `ROW`
-lines as python_bench.py does, and `PAIRED` ratios for the fits.
+(Keras picks its backend at import), this package's schedule beside Keras's
+built-in and a constant rate: the memory that used schedules keep; what the
+schedule costs a training step; and fit throughput. Prints `ROW` lines as
+python_bench.py does, and `PAIRED` ratios for the fits.
 
     KERAS_BACKEND=jax python bench/backend_bench.py jax [--eager] [--smoke]
     TF_USE_LEGACY_KERAS=1 python bench/backend_bench.py tf_keras
 
-The label names the rows (py_fit_<label>, py_memory_<label>); `--eager`
-compiles the models with run_eagerly=True and measures the fit alone.
+The label names the rows (py_memory_<label>, py_step_cost_<label>,
+py_fit_<label>); `--eager` compiles the models with run_eagerly=True and
+measures the fit alone.
 """
 
 import gc
@@ -26,6 +27,8 @@ if LEGACY:
     import tf_keras as keras
 else:
     import keras
+
+BACKEND = "tensorflow" if LEGACY else keras.backend.backend()
 
 import numpy as np  # noqa: E402
 from inverse_time_decay import InverseTimeDecay  # noqa: E402
@@ -55,7 +58,7 @@ def fit_model(learning_rate):
     return model
 
 
-def fit_throughput():
+def fit_throughput(step_cost=None):
     """Rounds of one epoch of each model, in each of the six orders in turn,
     so that every model runs before and after every other equally often;
     the ratio is the median of the per-round ratios (paired), so that the
@@ -86,6 +89,76 @@ def fit_throughput():
     spread = " ".join(f"{n} [{min(v):.0f}-{max(v):.0f}]" for n, v in throughput.items())
     row(figure, medians, "steps/s", f"Fit {LABEL}, medians and [min-max]: {spread}")
     print(f"PAIRED {figure} {paired:.4f}")
+    if step_cost is not None:
+        step_us = 1e6 / medians[names.index("constant")]
+        row(
+            f"py_step_cost_{LABEL}",
+            [*step_cost, step_us],
+            "us",
+            f"Step cost {LABEL}: {STEP_COST_NOTE[BACKEND]}; floor: a step of the fit's model "
+            "with a constant rate.",
+        )
+
+
+STEP_COST_NOTE = {
+    "tensorflow": "µs per step that the rate adds to a loop of 20,000 steps compiled by "
+    "tf.function(jit_compile=True), against a constant rate",
+    "jax": "µs per step that the rate adds to a loop of 20,000 steps compiled by jax.jit "
+    "(lax.fori_loop), against a constant rate",
+    "torch": "µs of one eager call at the optimizer's iterations, as the torch trainer calls "
+    "it each step",
+}
+
+
+def step_cost():
+    """µs per step that this package's schedule and Keras's add to a training
+    step: in a compiled loop against a constant rate (TensorFlow, JAX), or
+    one eager call at the optimizer's step (torch, whose trainer calls the
+    schedule eagerly). Side by side, medians of interleaved repetitions."""
+    ours = InverseTimeDecay(0.01, 10, 0.5)
+    builtin = keras.optimizers.schedules.InverseTimeDecay(0.01, 10, 0.5)
+    count = 1000 if SMOKE else 20_000
+    if BACKEND == "torch":
+        iterations = keras.optimizers.SGD(0.01).iterations
+        count = 50 if SMOKE else 2000
+
+        def loop(rate):
+            return lambda: [rate(iterations) for _ in range(count)]
+
+        runs = [loop(ours), loop(builtin), lambda: None]
+    elif BACKEND == "jax":
+        import jax
+
+        def loop(rate):
+            body = lambda i, acc: acc + rate(i).astype("float32")  # noqa: E731
+            run = jax.jit(lambda: jax.lax.fori_loop(0, count, body, 0.0))
+            return lambda: run().block_until_ready()
+
+        runs = [loop(ours), loop(builtin), loop(lambda i: 0.01 + 0 * i)]
+    else:
+        import tensorflow as tf
+
+        def loop(rate):
+            def body(i, acc):
+                return i + 1, acc + tf.cast(rate(i), "float32")
+
+            start = (tf.constant(0, "int64"), tf.constant(0.0))
+            run = tf.function(
+                lambda: tf.while_loop(lambda i, acc: i < count, body, start)[1], jit_compile=True
+            )
+            return lambda: run().numpy()
+
+        runs = [loop(ours), loop(builtin), loop(lambda i: tf.constant(0.01))]
+    for run in runs:  # compile
+        run()
+    times = [[] for _ in runs]
+    for _ in range(2 if SMOKE else 9):
+        for index, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            times[index].append(time.perf_counter() - start)
+    ours_s, builtin_s, constant_s = (statistics.median(t) for t in times)
+    return [(ours_s - constant_s) / count * 1e6, (builtin_s - constant_s) / count * 1e6]
 
 
 def variable(value):
@@ -147,4 +220,4 @@ else:
         f"with the schedules, {count} kept alive, each called three times at a rising int64 "
         "variable.",
     )
-    fit_throughput()
+    fit_throughput(step_cost())

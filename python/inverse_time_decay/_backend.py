@@ -12,6 +12,8 @@ import re
 import sys
 from typing import Any, Optional
 
+import numpy as np
+
 LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in ("1", "true", "yes")
 
 _INSTALL = (
@@ -200,8 +202,13 @@ else:
         abs, where, real = torch.abs, torch.where, torch.real
         bitcast = staticmethod(lambda x, dtype: x.view(getattr(torch, dtype)))
         dtype_name = staticmethod(lambda x: str(x.dtype).removeprefix("torch."))
-        # Keras's conversion places the rates on Keras's device.
-        convert_to_tensor = staticmethod(keras.ops.convert_to_tensor)
+        # A host step's rate stays on the CPU, where the step was; torch has
+        # no numpy bfloat16, whose values float32 holds exactly.
+        convert_to_tensor = staticmethod(
+            lambda x, dtype: torch.as_tensor(
+                np.asarray(x, "float32") if dtype == "bfloat16" else x, dtype=getattr(torch, dtype)
+            )
+        )
 
     def float64_on(step: Any) -> bool:
         """No float64 on Apple's MPS."""

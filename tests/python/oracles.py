@@ -49,3 +49,31 @@ def ulps(value, exact, dtype):
     nearest = np.asarray(rounded(exact, dtype)).astype(_numpy_dtype(dtype))
     spacing = Fraction(float(np.spacing(np.abs(nearest))))
     return float(abs(Fraction(float(value)) - exact) / spacing)
+
+
+def pair_values(initial_learning_rate, decay_steps, decay_rate, step, staircase, dtype):
+    """The rates that float32 pairs (~48 bits) may give at `step`: the exact
+    rate rounded to float32, or its other float32 neighbour where it lies
+    within 2**-44 (relative) of the midpoint between them; in staircase
+    mode with a fractional decay_steps, the neighbouring period's where
+    step / decay_steps is within 2**-44 of a whole number; and a 16-bit
+    rate rounded from any of those, or from the exact rate."""
+    lr, d, r = Fraction(initial_learning_rate), Fraction(decay_steps), Fraction(decay_rate)
+    rates = [exact_rate(lr, d, r, step, staircase)]
+    quotient = Fraction(step) / d
+    whole = round(quotient)
+    near_whole = abs(quotient - whole) <= quotient / 2**44
+    if staircase and d.denominator != 1 and whole > 0 and near_whole:
+        rates += [lr / (1 + r * k) for k in (whole - 1, whole)]
+    values = set()
+    for rate in rates:
+        nearest = np.float32(rounded(rate, "float32"))
+        values.add(float(nearest))
+        for side in (np.float32(0), np.float32(np.inf)):
+            neighbour = np.nextafter(nearest, side)
+            midpoint = (Fraction(float(nearest)) + Fraction(float(neighbour))) / 2
+            if abs(rate - midpoint) <= rate / 2**44:
+                values.add(float(neighbour))
+    if dtype != "float32":
+        values = {rounded(Fraction(v), dtype) for v in values} | {rounded(rates[0], dtype)}
+    return values
