@@ -220,6 +220,9 @@ learning_rate_schedule_inverse_time_decay <- function(
     stop(argument_error(arg, "is missing, with no default", call = call))
   }
   dots <- check_dots(list(...), call)
+  # A dtype that R knows by name is R's; a Python dtype object goes to Python.
+  dtype <- check_dtype(dots$dtype, call)
+  if (is.character(dtype)) dots$dtype <- NULL
   staircase <- check_flag(staircase, "staircase", call)
   name <- check_name(name, call)
   numbers <- list(
@@ -236,7 +239,8 @@ learning_rate_schedule_inverse_time_decay <- function(
       function(value, arg) as_r_number(value, arg, "must be a real number", call),
       numbers[!is_python], names(numbers)[!is_python]
     )
-    args <- c(numbers, list(staircase = staircase), if (!is.null(name)) list(name = name), dots)
+    args <- c(numbers, list(staircase = staircase), if (!is.null(name)) list(name = name),
+              if (is.character(dtype)) list(dtype = dtype), dots)
     python <- with_python_errors(python_schedule(args), call = call)
     return(new_schedule(python_params(python), python))
   }
@@ -250,7 +254,7 @@ learning_rate_schedule_inverse_time_decay <- function(
     decay_rate = check_number(decay_rate, "decay_rate", minimum = 0, call = call),
     staircase = staircase,
     name = name %||% "InverseTimeDecay",
-    dtype = NULL
+    dtype = dtype
   )
   check_representable(params$initial_learning_rate, schedule_dtype(params), call)
   new_schedule(params)
@@ -307,8 +311,8 @@ schedule_dtype <- function(params) {
 }
 
 # The rates at `step`. R numbers: computed in C (src/schedule.c) with the
-# same float64 operations as the Python class, then rounded once to float32
-# where that is the schedule's dtype; so R and Python agree to the bit.
+# same float64 operations as the Python class, then rounded once to the
+# schedule's dtype; so R and Python agree to the bit, and no Python starts.
 # Python steps (tensors, variables, numpy values) go to the Keras schedule,
 # and what it returns (a tensor) comes back as it is. `call` is the user's
 # `s(step)`, which errors name.
@@ -319,29 +323,9 @@ schedule_rates <- function(schedule, step, call) {
   }
   step <- check_steps(step, call)
   params <- schedule_params(schedule)
-  dtype <- schedule_dtype(params)
-  if (!dtype %in% c("float32", "float64")) {
-    return(half_precision_rates(schedule, step, call))
-  }
   .Call(
     inversetimedecay_values, step, params$initial_learning_rate,
     as.double(params$decay_steps), params$decay_rate, params$staircase,
-    dtype == "float32"
+    match(schedule_dtype(params), DTYPES)
   )
-}
-
-# float16 and bfloat16 have no R type: Python rounds the steps that are not
-# NA (checked already, in R), and float64 crosses back.
-half_precision_rates <- function(schedule, step, call) {
-  values <- rep(NA_real_, length(step))
-  known <- !is.na(step)
-  if (any(known)) {
-    as_float64 <- python_lambda("lambda s, x: s.numpy_values(x).astype('float64')")
-    python <- keras_schedule(schedule, call = call)
-    values[known] <- with_python_errors(
-      as.vector(as_float64(python, reticulate::np_array(step[known]))),
-      call = call
-    )
-  }
-  values
 }

@@ -38,9 +38,10 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
   keras_schedule(x)
 }
 
-# Fields answer in R and never start Python. Any other name is looked up on
-# the Keras schedule, so that helpers written for Keras objects work as they
-# do on Keras's own schedules: keras3's get_config(object) is
+# Fields answer in R and never start Python, and nor does a near miss of one
+# (`s$decay_step`), which is an error naming the field. Any other name is
+# looked up on the Keras schedule, so that helpers written for Keras objects
+# work as they do on Keras's own schedules: keras3's get_config(object) is
 # `object$get_config()` and `` object$`__class__` ``.
 #' @export
 `$.inversetimedecay_schedule` <- function(x, name) {
@@ -52,6 +53,12 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
     return(params[[name]])
   }
   call <- sys.call(-1L)
+  meant <- near_field(name, names(params))
+  if (!is.null(meant)) {
+    stop(package_error("inversetimedecay_field_error", sprintf(paste(
+      "A schedule has no field `%s`; did you mean `%s`? Its fields are %s."
+    ), name, meant, paste0("`", names(params), "`", collapse = ", ")), call = call))
+  }
   python <- tryCatch(keras_schedule(x, call = call), error = function(e) e)
   if (!inherits(python, "error") && reticulate::py_has_attr(python, name)) {
     return(python[[name]])
@@ -70,6 +77,16 @@ r_to_py.inversetimedecay_schedule <- function(x, convert = FALSE) {
 
 #' @export
 `[[.inversetimedecay_schedule` <- `$.inversetimedecay_schedule`
+
+# The field a name misses by at most two letters (case aside), or NULL. Names
+# the Keras schedule has, private ones and get_config(), are not misses.
+near_field <- function(name, fields) {
+  if (startsWith(name, "_") || name %in% c("get_config", "from_config")) {
+    return(NULL)
+  }
+  distance <- utils::adist(name, fields, ignore.case = TRUE)[1L, ]
+  if (min(distance) > 2L) NULL else fields[[which.min(distance)]]
+}
 
 #' @export
 names.inversetimedecay_schedule <- function(x) {
@@ -126,10 +143,16 @@ format.inversetimedecay_schedule <- function(x, steps = 0:4, ...) {
     ),
     sprintf(
       "  step %s: %s",
-      paste(format(steps, digits = 15L), collapse = ", "),
-      paste(format(values, digits = 7L), collapse = ", ")
+      paste(format(steps, digits = 15L), collapse = list_separator()),
+      paste(format(values, digits = 7L), collapse = list_separator())
     )
   )
+}
+
+# Between the numbers of a list: "; " where the decimal mark is a comma
+# (options(OutDec = ",")), so that "0,1; 0,05" stays two numbers.
+list_separator <- function() {
+  if (identical(getOption("OutDec"), ",")) "; " else ", "
 }
 
 #' @export
@@ -230,8 +253,9 @@ print.summary.inversetimedecay_schedule <- function(x, ...) {
   writeLines(c(
     sprintf("InverseTimeDecay schedule %s (%s, %s)", encodeString(x$name, quote = "\""),
             if (x$staircase) "staircase" else "continuous", x$dtype),
-    sprintf("  initial_learning_rate %s, decay_steps %s, decay_rate %s",
-            format(x$initial_learning_rate, digits = 15L), format(x$decay_steps, digits = 15L),
+    sprintf("  initial_learning_rate %s%sdecay_steps %s%sdecay_rate %s",
+            format(x$initial_learning_rate, digits = 15L), list_separator(),
+            format(x$decay_steps, digits = 15L), list_separator(),
             format(x$decay_rate, digits = 15L)),
     sprintf("  the rate has halved by step %s", format(x$halved_at, digits = 15L)),
     sprintf("  steps %s to %s: rates from %s down to %s",

@@ -186,6 +186,23 @@ check_name <- function(value, call) {
   as.vector(value)
 }
 
+# The output dtypes, in the order src/schedule.c numbers them.
+DTYPES <- c("float64", "float32", "float16", "bfloat16")
+
+# A dtype named in R: one of DTYPES, as the Python class takes it by name.
+# NULL, or a Python dtype object (which Python names), passes as it is.
+check_dtype <- function(value, call) {
+  if (is.null(value) || inherits(value, "python.builtin.object")) {
+    return(value)
+  }
+  if (!is.character(value) || length(value) != 1L || !isTRUE(value %in% DTYPES)) {
+    abort_argument(
+      "dtype", "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None", value, call
+    )
+  }
+  as.vector(value)
+}
+
 check_dots <- function(dots, call) {
   dot_names <- names(dots)
   if (length(dots) && (is.null(dot_names) || any(!nzchar(dot_names)))) {

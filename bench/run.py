@@ -3,6 +3,7 @@ then the accuracy table of accuracy.py.
 
     python bench/run.py            # make bench: the full run, ~10 minutes
     python bench/run.py --smoke --out FILE   # tiny loops: checks the scripts run
+    python bench/run.py --smoke --backends tensorflow_eager   # only those backends' runs
 
 Every figure is measured side by side in one run: this package, Keras's
 built-in InverseTimeDecay (from R: through reticulate, the route an R user
@@ -172,7 +173,11 @@ def main():
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", RETICULATE_PYTHON=sys.executable)
     env.setdefault("R_LIBS", os.path.join(REPO, ".Rlib"))
     rows = run([sys.executable, os.path.join(HERE, "python_bench.py"), *flags], env)
-    for label, (backend_env, backend_flags) in BACKEND_RUNS.items():
+    labels = list(BACKEND_RUNS)
+    if "--backends" in sys.argv:
+        labels = [b for b in sys.argv[sys.argv.index("--backends") + 1].split(",") if b]
+    for label in labels:
+        backend_env, backend_flags = BACKEND_RUNS[label]
         script = os.path.join(HERE, "backend_bench.py")
         command = [sys.executable, script, label, *backend_flags, *flags]
         rows += run(command, dict(env, **backend_env))

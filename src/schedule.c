@@ -1,13 +1,12 @@
 /* The schedule's rates over a vector of steps, for the R package.
  *
  * The same float64 operations, in the same order, as the Python package's one
- * formula (python/inverse_time_decay/_formula.py: rate and
- * Float64Namespace.floor_quotient),
- * then one rounding to float32 where that is the schedule's dtype: so R and
- * Python agree to the bit. No multiply may be fused with an add into one
- * multiply-add here, which would round differently: contraction is
- * switched off for this file's functions, which
- * keeps the loops vectorizable (`volatile` temporaries cost ~2x).
+ * formula (python/inverse_time_decay/_formula.py: rate over NumpyArrays, and
+ * Float64Namespace.floor_quotient), then one rounding to the schedule's dtype:
+ * so R and Python agree to the bit, in every dtype. No multiply may be fused
+ * with an add into one multiply-add here, which would round differently:
+ * contraction is switched off for this file's functions, which keeps the
+ * loops vectorizable (`volatile` temporaries cost ~2x).
  */
 #include <math.h>
 #include <stdint.h>
@@ -47,21 +46,51 @@ NO_CONTRACTION static inline double rate(double p, double initial_learning_rate,
   return initial_learning_rate / denominator;
 }
 
+/* The dtypes, in the order R's schedule_rates() numbers them. */
+enum dtype { FLOAT64 = 1, FLOAT32, FLOAT16, BFLOAT16 };
+
+/* x (finite, >= 0) rounded once, ties to even, to the nearest number of
+ * `precision` significant bits whose exponent is at least `min_exponent`,
+ * the last place of the subnormals: float16 is (11, -14) and bfloat16
+ * (8, -126). Scaled by a power of two so that the last place is 1, rounded
+ * by nearbyint() in the default rounding mode (to nearest, ties to even),
+ * and scaled back: each step is exact, so the value is rounded once, as the
+ * Python class's round_once rounds it (_formula.py). No rate exceeds the
+ * dtype's largest number, which the R side checked initial_learning_rate
+ * against. */
+static double round_to(double x, int precision, int min_exponent) {
+  if (x == 0.0) return x;
+  int exponent;
+  frexp(x, &exponent);  /* x = m * 2^exponent, 0.5 <= m < 1 */
+  if (exponent - 1 < min_exponent) exponent = min_exponent + 1;
+  int shift = precision - exponent;
+  return ldexp(nearbyint(ldexp(x, shift)), -shift);
+}
+
+static double round_to_dtype(double x, int dtype) {
+  switch (dtype) {
+  case FLOAT32: return (double) (float) x;
+  case FLOAT16: return round_to(x, 11, -14);
+  case BFLOAT16: return round_to(x, 8, -126);
+  default: return x;
+  }
+}
+
 /* The rates at `step` (an integer or double vector): the Python class's
- * _formula.rate over NumpyArrays (_formula.py) for one step at a time. NA and NaN
- * steps give NA. The R side has checked every other step (finite, >= 0;
- * R/validation.R, check_steps) and that initial_learning_rate fits a float,
- * so no rate overflows the cast to float (which would be undefined
- * behaviour). */
+ * _formula.rate over NumpyArrays (_formula.py) for one step at a time,
+ * rounded to `dtype_` (enum dtype). NA and NaN steps give NA. The R side has
+ * checked every other step (finite, >= 0; R/validation.R, check_steps) and
+ * that initial_learning_rate fits the dtype, so no rate overflows the cast
+ * to float (which would be undefined behaviour). */
 NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rate_,
                              SEXP decay_steps_, SEXP decay_rate_,
-                             SEXP staircase_, SEXP float32_) {
+                             SEXP staircase_, SEXP dtype_) {
   R_xlen_t n = XLENGTH(step);
   double initial_learning_rate = asReal(initial_learning_rate_);
   double decay_steps = asReal(decay_steps_);
   double decay_rate = asReal(decay_rate_);
   int staircase = asLogical(staircase_);
-  int float32 = asLogical(float32_);
+  int dtype = asInteger(dtype_);
   /* Integer steps divide exactly by a whole decay_steps in int64's range
    * (as Python's integer steps do); the range is checked before any cast. */
   int whole_decay_steps = decay_steps == floor(decay_steps) && decay_steps < INT64_LIMIT;
@@ -94,8 +123,7 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
         p = staircase ? floor_quotient(sd[i], decay_steps) : sd[i] / decay_steps;
       }
     }
-    double value = rate(p, initial_learning_rate, decay_rate);
-    o[i] = float32 ? (double) (float) value : value;
+    o[i] = round_to_dtype(rate(p, initial_learning_rate, decay_rate), dtype);
   }
   UNPROTECT(1);
   return out;

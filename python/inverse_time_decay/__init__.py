@@ -1,8 +1,6 @@
-"""An exact, validated inverse-time-decay learning-rate schedule for Keras.
-
-`from inverse_time_decay import InverseTimeDecay` gives a Keras 3
-`LearningRateSchedule`, or a tf_keras (Keras 2) one when the environment
-variable `TF_USE_LEGACY_KERAS` is "1" at first import: see `_backend`.
+"""An exact, validated inverse-time-decay learning-rate schedule for Keras:
+`InverseTimeDecay`, a Keras 3 `LearningRateSchedule`, or a tf_keras (Keras 2)
+one where `TF_USE_LEGACY_KERAS` is "1" at the first import (see `_backend`).
 """
 
 from inverse_time_decay.schedule import InverseTimeDecay

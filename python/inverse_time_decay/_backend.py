@@ -1,10 +1,7 @@
-"""Which Keras this package builds on, its backend's tensor operations, and
-which devices have float64.
-
-Keras generation: `tf_keras` (Keras 2) when the environment variable
-`TF_USE_LEGACY_KERAS` is "1", "true" or "yes" (the same switch that makes
-`tf.keras` mean Keras 2), otherwise Keras 3. The choice is made once, when
-`inverse_time_decay` is first imported.
+"""Which Keras this package builds on, and its backend's tensor operations.
+The Keras is tf_keras (Keras 2) where the
+environment variable `TF_USE_LEGACY_KERAS` is "1", "true" or "yes", as for
+`tf.keras`, else Keras 3: chosen once, when the package is first imported.
 """
 
 import os
@@ -15,13 +12,6 @@ from typing import Any, Optional
 import numpy as np
 
 LEGACY_KERAS = os.environ.get("TF_USE_LEGACY_KERAS", "").strip().lower() in ("1", "true", "yes")
-
-_INSTALL = (
-    "inverse_time_decay needs Keras and a backend for it: "
-    "pip install 'inverse_time_decay[tensorflow]' (or [jax] or [torch]); "
-    "for tf_keras, pip install tensorflow-cpu and then pip install --no-deps tf-keras. "
-    "From R, install_inverse_time_decay() installs them."
-)
 
 try:
     if LEGACY_KERAS:
@@ -35,7 +25,12 @@ try:
 except ModuleNotFoundError as error:
     # Keras itself, or the backend Keras imports first (its own error names
     # only the missing module).
-    raise ImportError(f"{_INSTALL} (Missing: the module '{error.name}'.)") from error
+    raise ImportError(
+        "inverse_time_decay needs Keras and a backend for it: "
+        "pip install 'inverse_time_decay[tensorflow]' (or [jax] or [torch]); "
+        "for tf_keras, pip install tensorflow-cpu and then pip install --no-deps tf-keras. "
+        f"From R, install_inverse_time_decay() installs them. (Missing: the module '{error.name}'.)"
+    ) from error
 
 
 def release(version: str) -> tuple[int, ...]:
@@ -71,11 +66,8 @@ LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 
 
 def register_serializable(cls: type) -> type:
-    """Registers `cls` as "inverse_time_decay>InverseTimeDecay".
-
-    Under tf_keras, also makes the loaders that look a schedule up by its
-    bare class name find it (see `_BareNameLoader`).
-    """
+    """Registers `cls` as "inverse_time_decay>InverseTimeDecay", and under
+    tf_keras by its bare name too (`_BareNameLoader`)."""
     register = keras.saving.register_keras_serializable
     cls = register(package="inverse_time_decay", name=cls.__name__)(cls)
     if LEGACY_KERAS:
@@ -84,18 +76,13 @@ def register_serializable(cls: type) -> type:
 
 
 class _BareNameLoader:
-    """tf_keras's H5 and SavedModel loaders find this class by its name.
-
-    Those loaders (tf_keras's legacy deserialization) look a schedule up by
-    its bare `class_name`, "InverseTimeDecay", and ignore the saved
-    `registered_name`; the name then finds tf_keras's own class, which
-    refuses this class's config. Registered under the bare name, this loader
-    comes first and sends each config to its class: a config with a
-    `dtype` key (every config this package writes) to this package's class,
-    any other to tf_keras's own, so models saved with tf_keras's own
-    `InverseTimeDecay` load as they did. It is a loader, not a class to
-    serialize: nothing is saved under its name.
-    """
+    """tf_keras's H5 and SavedModel loaders look a schedule up by its bare
+    `class_name`, ignoring the saved `registered_name`, and would find
+    tf_keras's own class, which refuses this class's config. Registered under
+    the bare name, this loader sends a config with a `dtype` key (every one
+    this package writes) to this package's class and any other to tf_keras's
+    own, so models saved with that one load as they did. Nothing is saved
+    under its name."""
 
     ours: Any = None
     builtin: Any = None
@@ -113,11 +100,10 @@ class _BareNameLoader:
         return target.from_config(config)
 
 
-# Keras 3 variables. Before Keras 3.7, `keras.Variable` was a subclass of
-# the backend's own Variable class, and the variables Keras makes itself (an
-# optimizer's `iterations`) are of that base class, not of `keras.Variable`;
-# from 3.7 `keras.Variable` is the backend's class (keras-team/keras#20330).
-# tests/python/backends says when the base class is no longer needed.
+# Keras 3 variables. Before Keras 3.7, `keras.Variable` subclassed the
+# backend's Variable class, of which the variables Keras makes itself (an
+# optimizer's `iterations`) are (keras-team/keras#20330); tests/python/backends
+# says when that base class is no longer needed.
 KERAS_VARIABLES: tuple[type, ...] = ()
 KERAS_TENSOR: Optional[type] = None
 if not LEGACY_KERAS:
@@ -127,26 +113,14 @@ if not LEGACY_KERAS:
     KERAS_TENSOR = keras.KerasTensor
 
 
-def variable_value(value: Any) -> Any:
-    """A Keras 3 Variable's backend value (the optimizer's `iterations`);
-    anything else as it is. `value`, not `_value`: inside a JAX training
-    step the stateless scope supplies the traced value through it, and the
-    backends' own functions cannot read a Keras Variable there."""
-    if isinstance(value, KERAS_VARIABLES):
-        return value.value  # type: ignore[attr-defined]
-    return value
-
-
 def floatx() -> str:
     return keras.backend.floatx()
 
 
-# The tensor operations are the backend library's own, one table a
-# backend, by numpy's names: the same on Keras 3 and tf_keras (which has no
-# keras.ops); each keeps the dtype it is given and is exact where numpy's
-# namesake is (fmod is C's); and torch.compile(fullgraph=True) traces them
+# The tensor operations, by numpy's names, are the backend library's own:
+# the same on Keras 3 and tf_keras (no keras.ops), dtype-preserving and exact
+# where numpy's are (fmod is C's), and traced by torch.compile(fullgraph=True)
 # on every supported Keras.
-tf: Any = None
 if BACKEND == "tensorflow":
     import tensorflow as tf
 
@@ -160,18 +134,6 @@ if BACKEND == "tensorflow":
         dtype_name = staticmethod(lambda x: str(x.dtype.name))
         convert_to_tensor = staticmethod(tf.constant)
 
-    _TPU_STRATEGIES = (tf.distribute.TPUStrategy, tf.distribute.experimental.TPUStrategy)
-
-    def float64_on(step: Any) -> bool:
-        """No float64 under a TPU strategy or for a step on a TPU."""
-        if isinstance(tf.distribute.get_strategy(), _TPU_STRATEGIES):
-            return False
-        return device_type(step) != "TPU"
-
-    def device_type(value: Any) -> str:
-        """"CPU", "GPU", "TPU", or "" where none is placed yet (in a graph)."""
-        return str(tf.DeviceSpec.from_string(value.device).device_type or "")
-
 elif BACKEND == "jax":
     import jax
     import jax.numpy as jnp
@@ -184,13 +146,6 @@ elif BACKEND == "jax":
         bitcast = staticmethod(lambda x, dtype: jax.lax.bitcast_convert_type(x, dtype))
         dtype_name = staticmethod(lambda x: str(x.dtype.name))
         convert_to_tensor = staticmethod(jnp.asarray)
-
-    def float64_on(step: Any) -> bool:
-        """No float64 without x64 (JAX narrows it silently) or on a TPU."""
-        return bool(jax.config.read("jax_enable_x64")) and jax.default_backend() != "tpu"
-
-    def device_type(value: Any) -> str:
-        return "CPU" if all(d.platform == "cpu" for d in value.devices()) else "accelerator"
 
 else:
     import torch
@@ -209,10 +164,3 @@ else:
                 np.asarray(x, "float32") if dtype == "bfloat16" else x, dtype=getattr(torch, dtype)
             )
         )
-
-    def float64_on(step: Any) -> bool:
-        """No float64 on Apple's MPS."""
-        return str(step.device.type) != "mps"
-
-    def device_type(value: Any) -> str:
-        return str(value.device.type).upper()

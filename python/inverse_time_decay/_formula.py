@@ -1,31 +1,26 @@
 """The schedule's formula, written once, and the namespaces it runs over.
 
-`rate` evaluates
+`rate` evaluates `initial_learning_rate / (1 + decay_rate * p)`, with
+`p = step / decay_steps` or, with staircase, its floor, in float64, and
+rounds it once to the output dtype, over a namespace of operations:
 
-    initial_learning_rate / (1 + decay_rate * p),
-    p = step / decay_steps, or floor(step / decay_steps) with staircase,
+| step (`_steps.read`)                      | namespace                     |
+|-------------------------------------------|-------------------------------|
+| a value on the host, as a numpy array     | `NumpyArrays`                 |
+| a traced tensor, or one on an accelerator | `TracedTensors` (float64)     |
+| the same, on a device without float64     | `_float_float.FloatPairs`     |
 
-in float64 and rounds it once to the output dtype. It runs over a
-namespace `xp` of operations, one per path (`_steps.read` sorts steps):
-
-| step                                        | namespace                 |
-|---------------------------------------------|---------------------------|
-| a value on the host, as a numpy array       | `NumpyArrays`             |
-| a traced tensor, or one on an accelerator   | `TracedTensors` (float64) |
-| the same, where the device has no float64   | `_float_float.FloatPairs` |
-
-The first two compute the same float64 operations, so they give the same
-bits; src/schedule.c, the R package's C code, does the same operations as
-`rate` over `NumpyArrays`. Which devices lack float64 is
-`_backend.float64_on`'s rule.
+The first two make the same float64 operations, so they give the same bits,
+and src/schedule.c (the R package's) makes them too. Which devices lack
+float64 is `_steps.float64_on`'s rule.
 """
 
 import operator
-from typing import Any, Optional, Protocol, Union
+from typing import Any
 
 import numpy as np
 
-from inverse_time_decay import _backend, _float_float
+from inverse_time_decay import _float_float
 from inverse_time_decay._backend import ops
 
 # From here up every float64 is whole, and the quotient is taken as it is.
@@ -34,66 +29,48 @@ WHOLE_FLOAT64 = 2.0**53
 WIDE_DTYPES = ("float32", "float64")
 
 
-class Terms(Protocol):
-    """The schedule's numbers other than the rate: an `InverseTimeDecay`."""
-
-    decay_steps: Union[int, float]  # an int when whole, but for floats above 2**63
-    decay_rate: float
-    staircase: bool
-
-
-def rate(step: Any, initial_learning_rate: Any, terms: Terms, dtype: str) -> Any:
-    """The schedule at `step` (read and checked by `_steps.read`): a numpy
-    array for a numpy array, else a tensor."""
+def rate(step: Any, initial_learning_rate: Any, terms: Any, dtype: str, pairs: bool) -> Any:
+    """The schedule at `step` (read by `_steps.read`): a numpy array for a
+    numpy array, else a tensor, in float32 pairs if `pairs`. `terms` is the
+    schedule, whose decay_steps (an int when whole), decay_rate and
+    staircase it reads."""
     if isinstance(step, np.ndarray):
         # A quotient or product past float64's range is inf, and the rate
         # 0, as on every path: no RuntimeWarning about it.
         with np.errstate(over="ignore"):
             return _rate(NUMPY_ARRAYS, step, initial_learning_rate, terms, dtype)
-    if _backend.float64_on(step):
-        return _rate(TracedTensors(step), step, initial_learning_rate, terms, dtype)
-    return _rate(_float_float.FloatPairs(step), step, initial_learning_rate, terms, dtype)
+    xp = _float_float.FloatPairs(step) if pairs else TracedTensors(step)
+    return _rate(xp, step, initial_learning_rate, terms, dtype)
 
 
-def _rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Terms, dtype: str) -> Any:
+def _rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Any, dtype: str) -> Any:
     if terms.decay_rate == 0.0:
         # The degenerate case, settled here for every path: the rate itself
         # (p * 0 would be NaN where step / decay_steps overflows).
         return xp.round(xp.full(step, initial_learning_rate), dtype)
-    whole = _whole(terms.decay_steps) if terms.staircase else None
-    if whole is not None and xp.is_integer(step):
-        p = xp.whole_periods(step, whole)
+    # A whole decay_steps (an int of any size) divides integer steps exactly.
+    d = terms.decay_steps
+    if terms.staircase and (isinstance(d, int) or d.is_integer()) and xp.is_integer(step):
+        p = xp.whole_periods(step, int(d))
     else:
-        s, d = xp.step_and_period(step, float(terms.decay_steps))
-        p = xp.floor_quotient(s, d) if terms.staircase else xp.divide(s, d)
+        s, period = xp.step_and_period(step, float(d))
+        p = xp.floor_quotient(s, period) if terms.staircase else xp.divide(s, period)
     # `fence` between the product and the sum: a compiler may fuse
     # `a * b + 1` into one multiply-add, which rounds once instead of twice.
     denominator = xp.add(xp.fence(xp.multiply(p, xp.constant(terms.decay_rate))), 1.0)
     return xp.round(xp.divide(xp.constant(initial_learning_rate), denominator), dtype)
 
 
-def _whole(decay_steps: Union[int, float]) -> Optional[int]:
-    """decay_steps's exact value as an int when it is whole (of any size),
-    else None: integer steps in staircase mode are then divided exactly."""
-    if isinstance(decay_steps, int):
-        return decay_steps
-    return int(decay_steps) if decay_steps.is_integer() else None
-
-
 class Float64Namespace:
     """What the float64 namespaces share: the exact floor of a quotient."""
 
     def floor_quotient(self, s: Any, d: Any) -> Any:
-        """floor(s / d) for float64 s and d, as a float64.
-
-        Exact wherever the quotient is below 2**52, with no multiplication
-        that a compiler could fuse into a multiply-add. The rounded
-        quotient q is the true floor n or, when it rounded up onto a whole
-        number, n + 1; that happens exactly when q is whole and the
-        remainder fmod(s, d), which is exact, exceeds d / 2 (rounding down
-        onto a whole q needs a remainder below d / 4, rounding up one above
-        3d / 4, below 2**52).
-        """
+        """floor(s / d) for float64 s and d, exact wherever the quotient is
+        below 2**52, with no product that a compiler could fuse into a
+        multiply-add. The rounded quotient q is the true floor n or, when it
+        rounded up onto a whole number, n + 1: exactly when q is whole and
+        the remainder fmod(s, d), which is exact, exceeds d / 2 (rounding
+        down onto a whole q needs one below d / 4, up one above 3d / 4)."""
         quotient = s / d
         k = self.floor(quotient)
         remainder = self.fmod(s, d)
@@ -112,10 +89,9 @@ class Float64Namespace:
 
 
 def _in_place(ufunc: Any, operation: Any) -> Any:
-    """`ufunc(a, b)` written into whichever argument is an array of the
-    formula's own, so that a long curve makes no new array per operation;
-    for a single step, numpy scalars and the operator, ten times quicker
-    than a ufunc call."""
+    """`ufunc(a, b)` into whichever argument is an array of the formula's
+    own (no new array per operation of a long curve); for a single step,
+    numpy scalars and the operator, ten times quicker than a ufunc."""
 
     def apply(a: Any, b: Any) -> Any:
         if isinstance(a, np.ndarray) and a.ndim:
@@ -140,9 +116,8 @@ class NumpyArrays(Float64Namespace):
     cast = staticmethod(lambda x, dtype: np.asarray(x).astype(dtype))
     where = staticmethod(lambda condition, x, y: np.where(condition, x, y).astype(y.dtype))
 
-    @staticmethod
-    def is_integer(steps: np.ndarray) -> bool:
-        return steps.dtype.kind in "iu"
+    is_integer = staticmethod(lambda steps: steps.dtype.kind in "iu")
+    full = staticmethod(lambda steps, value: np.full(steps.shape, value))
 
     @staticmethod
     def whole_periods(steps: np.ndarray, whole: int) -> np.ndarray:
@@ -157,10 +132,6 @@ class NumpyArrays(Float64Namespace):
     def step_and_period(steps: np.ndarray, decay_steps: float) -> tuple[np.ndarray, float]:
         return steps.astype(np.float64)[()], decay_steps  # a copy: the caller's stays
 
-    @staticmethod
-    def full(steps: np.ndarray, value: float) -> np.ndarray:
-        return np.full(steps.shape, value)
-
     def round(self, values: np.ndarray, dtype: str) -> np.ndarray:
         return np.asarray(round_once(values, dtype, self))
 
@@ -169,19 +140,17 @@ NUMPY_ARRAYS = NumpyArrays()
 
 
 class TracedTensors(Float64Namespace):
-    """A backend tensor of steps, in float64.
-
-    The schedule's numbers enter compiled code as `zero + number`, a value
-    the compiler cannot know: XLA's CPU backend otherwise turns `s / d` into
-    `s * (1 / d)` and folds `(s / d) * r` into one product, each a rounding
-    that the host path does not make. Not `s * 0.0`: a step converted from
-    an unsigned type is known to be finite and >= 0, and XLA folds that
-    product to the constant 0. A tensor numerator also keeps torch.compile
-    from turning `number / tensor` into a reciprocal and a product.
-    """
+    """A backend tensor of steps, in float64. The schedule's numbers enter
+    as `zero + number`, which the compiler cannot know: XLA's CPU backend
+    otherwise turns `s / d` into `s * (1 / d)` and folds `(s / d) * r` into
+    one product, roundings the host path does not make. Not `s * 0.0`: XLA
+    knows a step converted from an unsigned type finite and >= 0, and folds
+    that to 0. A tensor numerator also keeps torch.compile from turning
+    `number / tensor` into a reciprocal and a product."""
 
     floor, fmod, logical_and = map(staticmethod, (ops.floor, ops.fmod, ops.logical_and))
     add, multiply, divide = operator.add, operator.mul, operator.truediv
+    full = lambda self, step, value: self.constant(value)  # noqa: E731
 
     def __init__(self, step: Any) -> None:
         s = ops.cast(step, "float64")
@@ -197,13 +166,8 @@ class TracedTensors(Float64Namespace):
         # `a * b + zero` may fuse too, but rounds as the product does.
         return value + self.zero
 
-    @staticmethod
-    def from_bool(value: Any) -> Any:
-        return ops.cast(value, "float64")
-
-    @staticmethod
-    def is_integer(step: Any) -> bool:
-        return "int" in ops.dtype_name(step)
+    from_bool = staticmethod(lambda value: ops.cast(value, "float64"))
+    is_integer = staticmethod(lambda step: "int" in ops.dtype_name(step))
 
     def whole_periods(self, step: Any, whole: int) -> Any:
         if ops.dtype_name(step) == "uint64":  # int64 cannot hold it
@@ -218,27 +182,20 @@ class TracedTensors(Float64Namespace):
     def step_and_period(self, step: Any, decay_steps: float) -> tuple[Any, Any]:
         return self._float64_step, self.zero + decay_steps
 
-    def full(self, step: Any, value: Any) -> Any:
-        return self.constant(value)
-
     @staticmethod
     def round(values: Any, dtype: str) -> Any:
         return round_once(values, dtype, ops)
 
 
 def round_once(values: Any, dtype: str, xp: Any) -> Any:
-    """float64 `values` rounded once to `dtype`, with the operations of `xp`
-    (`NumpyArrays`, or the backend's `ops`).
-
-    ml_dtypes (numpy's bfloat16) and the backends convert float64 to a
-    16-bit float through float32, rounding twice: where the float32 value
-    falls exactly halfway between two neighbours of the 16-bit dtype, ties
-    to even can pick the neighbour farther from the float64 value (lr 2,
-    decay_steps 15584, staircase, step 2**40 gave a bfloat16 rate one ulp
-    high). There the neighbour on the value's side is taken. Every step is
-    exact in float64: `t + t - b` is the other neighbour when `t` is a
-    midpoint, and a 16-bit value whose float64 is itself.
-    """
+    """float64 `values` rounded once to `dtype`, by `xp` (`NumpyArrays`, or
+    the backend's `ops`). ml_dtypes and the backends convert float64 to a
+    16-bit float through float32, rounding twice: where the float32 value is
+    halfway between two 16-bit neighbours, ties to even can pick the one
+    farther from the float64 value (lr 2, decay_steps 15584, staircase, step
+    2**40 gave a bfloat16 rate one ulp high). There the neighbour on the
+    value's side is taken. Each step is exact: `t + t - b` is the other
+    neighbour when `t` is a midpoint, and a 16-bit value is exact in float64."""
     if dtype in WIDE_DTYPES:
         return xp.cast(values, dtype)
     t = xp.cast(xp.cast(values, "float32"), "float64")

@@ -1,20 +1,13 @@
 """Reading a step and checking it, once, for both paths of the schedule.
 
-A step arrives as a Python number, a numpy value, a list, a tensor or
-variable of the backend (eager or traced), a `tf.RaggedTensor`, or, for
-`numpy_values`, any iterable of numbers. `read` sorts it:
-
-- a value on the host (Python numbers, numpy values, lists, and eager
-  tensors and variables on the CPU, the eager optimizer's `iterations`
-  among them) becomes a checked numpy array: dtype, sign, finiteness, and
-  a complex step's imaginary part;
-- a traced tensor, or an eager one on an accelerator, stays a tensor, of
-  which only the dtype is checked: compiled code cannot raise on values,
-  and reading an accelerator's value would wait for the device at every
-  training step.
-
-Errors name the argument (`step`, or `steps` for `numpy_values`) and the
-value received.
+`read` sorts a step. A value on the host (numbers, numpy values, lists, and
+eager tensors and variables on the CPU, the eager optimizer's `iterations`
+among them) becomes a numpy array, checked: dtype, sign, finiteness and a
+complex step's imaginary part. A traced tensor, or an eager one on an
+accelerator, stays a tensor with only its dtype checked: compiled code
+cannot raise on values, and reading an accelerator's value would wait for
+the device at every step. Errors name the argument (`step`, or `steps` for
+`numpy_values`) and the value received.
 """
 
 import sys
@@ -22,14 +15,13 @@ from typing import Any, NamedTuple, NoReturn, Optional
 
 import numpy as np
 
-from inverse_time_decay._backend import BACKEND, KERAS_TENSOR, ops, variable_value
+from inverse_time_decay._backend import BACKEND, KERAS_TENSOR, KERAS_VARIABLES, ops
 
 
 class Steps(NamedTuple):
-    """A step as the formula takes it."""
-
     values: Any  # a checked numpy array (host), or a backend tensor
     host: bool
+    pairs: bool = False  # a tensor on a device without float64: float32 pairs
     ragged: Any = None  # the tf.RaggedTensor whose flat values these are
 
 
@@ -49,20 +41,42 @@ def read(step: Any, name: str = "step") -> Steps:
     step = variable_value(step)
     tf = sys.modules.get("tensorflow")
     if tf is not None and isinstance(step, tf.RaggedTensor):
-        flat = read(step.flat_values, name)
-        return Steps(flat.values, flat.host, step)
+        return read(step.flat_values, name)._replace(ragged=step)
     library = _library(step, name)
-    if library is None:
-        return Steps(_checked(_real(_as_array(step, name), name), step, name), True)
-    if _symbolic(step, library) or (library == BACKEND and not _on_cpu(step, library)):
-        return Steps(_traced(step, name), False)
-    return Steps(_checked(_real(_value(step, library), name), step, name), True)
+    value = _as_array(step, name) if library is None else _host_value(step, library)
+    if value is None:
+        return Steps(_traced(step, name), False, not float64_on(step))
+    return Steps(_checked(_real(value, name), step, name), True)
+
+
+def variable_value(value: Any) -> Any:
+    """A Keras 3 Variable's backend value (the optimizer's `iterations`);
+    anything else as it is. `value`, not `_value`: inside a JAX training
+    step the stateless scope supplies the traced value through it, and the
+    backends' own functions cannot read a Keras Variable there."""
+    if isinstance(value, KERAS_VARIABLES):
+        return value.value  # type: ignore[attr-defined]
+    return value
+
+
+def float64_on(tensor: Any) -> bool:
+    """Whether the device of the backend's tensor step has float64: not a
+    TPU (a TPU strategy in scope, or the step placed there), not Apple's MPS,
+    and not JAX without x64, which narrows float64 silently."""
+    module = sys.modules[BACKEND]
+    if BACKEND == "tensorflow":
+        tpu = (module.distribute.TPUStrategy, module.distribute.experimental.TPUStrategy)
+        if isinstance(module.distribute.get_strategy(), tpu):
+            return False
+        return bool(module.DeviceSpec.from_string(tensor.device).device_type != "TPU")
+    if BACKEND == "jax":
+        return bool(module.config.read("jax_enable_x64")) and module.default_backend() != "tpu"
+    return str(tensor.device.type) != "mps"
 
 
 def many(steps: Any) -> np.ndarray:
-    """The host path's array for `numpy_values`: any array-like or iterable
-    of numbers, with `steps` named in every message; symbolic steps raise
-    TypeError."""
+    """`read` for `numpy_values`: also any iterable of numbers; symbolic
+    steps raise TypeError."""
     iterable = hasattr(steps, "__iter__") and not hasattr(steps, "__array__")
     if iterable and not isinstance(steps, (list, tuple, str, bytes, dict, set)):
         steps = list(steps)  # range, generators, iterators
@@ -76,10 +90,9 @@ def many(steps: Any) -> np.ndarray:
 
 
 def _library(step: Any, name: str) -> Optional[str]:
-    """"tensorflow", "jax" or "torch" for a tensor or variable of that
-    library; None for anything else. Told apart by the libraries' public
-    classes, looked up only where the library is loaded: a step of a
-    library nobody imported cannot be one of its tensors."""
+    """ "tensorflow", "jax" or "torch" for a tensor or variable of that
+    library, told apart by its public classes where it is loaded (a step
+    of a library nobody imported cannot be one of its tensors); else None."""
     tf = sys.modules.get("tensorflow")
     if tf is not None and isinstance(step, (tf.Tensor, tf.Variable, tf.SparseTensor)):
         if isinstance(step, tf.SparseTensor):  # its missing entries are zeros, not steps
@@ -91,7 +104,7 @@ def _library(step: Any, name: str) -> Optional[str]:
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(step, torch.Tensor):
         if step.is_meta:
-            _refuse(name, f"<tensor on the meta device, shape={tuple(step.shape)}>: it has no value")
+            _refuse(name, f"<tensor on the meta device, shape={tuple(step.shape)}>: no value")
         return "torch"
     if KERAS_TENSOR is not None and isinstance(step, KERAS_TENSOR):  # from keras.Input
         _refuse(
@@ -102,47 +115,38 @@ def _library(step: Any, name: str) -> Optional[str]:
     return None
 
 
-def _symbolic(tensor: Any, library: str) -> bool:
-    """A tensor of a trace (`tf.function`, `jax.jit`, `torch.compile`), or
-    of a TensorFlow graph outside one: it has no value now."""
-    module = sys.modules[library]
+def _host_value(tensor: Any, library: str) -> Optional[np.ndarray]:
+    """An eager tensor's value as numpy; None where it has none now (a
+    trace's, or a TensorFlow graph's) or where it is the backend's own on an
+    accelerator, whose value would wait for the device. Another library's
+    tensor is read wherever it is: the backend's operations cannot take it."""
+    module, own = sys.modules[library], library == BACKEND
     if library == "tensorflow":
-        return not module.executing_eagerly() or not hasattr(tensor, "numpy")
-    if library == "jax":
-        return isinstance(tensor, module.core.Tracer)
-    return bool(module.compiler.is_compiling())
-
-
-def _on_cpu(tensor: Any, library: str) -> bool:
-    if library == "tensorflow":
-        device = sys.modules[library].DeviceSpec.from_string(tensor.device).device_type
-        return device in ("CPU", None)
-    if library == "jax":
-        return all(device.platform == "cpu" for device in tensor.devices())
-    return bool(tensor.device.type == "cpu")
-
-
-def _value(tensor: Any, library: str) -> np.ndarray:
-    """An eager tensor's value on the host, as numpy."""
-    if library == "torch":
-        tensor = tensor.detach().cpu()
-        if tensor.dtype == sys.modules["torch"].bfloat16:
-            tensor = tensor.float()  # numpy has no bfloat16 of torch's; float32 is exact
+        if not module.executing_eagerly() or not hasattr(tensor, "numpy"):
+            return None
+        if own and module.DeviceSpec.from_string(tensor.device).device_type not in ("CPU", None):
+            return None
+        if isinstance(tensor, module.Variable):
+            tensor = tensor.value()  # its read op and value: half the time of its numpy()
         return np.asarray(tensor.numpy())
-    if library == "tensorflow":
-        variable = isinstance(tensor, sys.modules[library].Variable)
-        # A variable's read op and its tensor's value: half the time of its own numpy().
-        return np.asarray((tensor.value() if variable else tensor).numpy())
-    return np.asarray(tensor)
+    if library == "jax":
+        if isinstance(tensor, module.core.Tracer):
+            return None
+        on_device = own and any(device.platform != "cpu" for device in tensor.devices())
+        return None if on_device else np.asarray(tensor)
+    if module.compiler.is_compiling() or (own and tensor.device.type != "cpu"):
+        return None
+    tensor = tensor.detach().cpu()
+    if tensor.dtype == module.bfloat16:
+        tensor = tensor.float()  # numpy has no bfloat16 of torch's; float32 is exact
+    return np.asarray(tensor.numpy())
 
 
 def _as_array(step: Any, name: str) -> np.ndarray:
     """Any other step as a numpy array, or TypeError naming `name`."""
     if isinstance(step, (int, float)) and not isinstance(step, bool):
         if isinstance(step, int) and not -(2**63) <= step < 2**64:
-            if step >= 0:
-                _bad_value(name, "must be below 2**64", step)
-            _bad_value(name, "must be >= 0", step)
+            _bad_value(name, "must be below 2**64" if step > 0 else "must be >= 0", step)
         return np.asarray(step)
     if isinstance(step, (np.ndarray, np.generic)):
         return np.asarray(step)

@@ -24,11 +24,8 @@ def _fail(error: type[Exception], name: str, problem: str, value: object) -> NoR
 
 
 def _as_numpy_scalar(name: str, value: object) -> Any:
-    """Returns `value` as a 0-d numpy array, or raises naming `name`.
-
-    Accepts Python numbers, numpy scalars, 0-d arrays and concrete scalar
-    tensors of any backend (anything with `.numpy()` or `__array__`).
-    """
+    """`value` as a 0-d numpy array: a Python number, numpy scalar, 0-d array
+    or concrete scalar tensor (anything with `.numpy()` or `__array__`)."""
     if value is None or isinstance(value, (str, bytes, dict, list, tuple, set, bool)):
         _fail(TypeError, name, "must be a real number", value)
     number = value
@@ -38,7 +35,10 @@ def _as_numpy_scalar(name: str, value: object) -> Any:
         if abs(value) > sys.float_info.max:
             _fail(ValueError, name, "must be within float64's range", value)
         number = float(value)
-    array = _to_numpy(name, number)
+    try:
+        array = np.asarray(number.numpy() if hasattr(number, "numpy") else number)
+    except Exception:  # symbolic tensors, foreign objects
+        _fail(TypeError, name, "must be a real number", value)
     if array.ndim != 0:
         _fail(ValueError, name, "must be a single number", value)
     if array.dtype.kind not in "iuf" and array.dtype.name != "bfloat16":
@@ -46,66 +46,43 @@ def _as_numpy_scalar(name: str, value: object) -> Any:
     return array
 
 
-def _to_numpy(name: str, value: object) -> Any:
-    if isinstance(value, (np.ndarray, np.generic)):
-        return np.asarray(value)
-    try:
-        if hasattr(value, "numpy"):
-            return np.asarray(value.numpy())
-        return np.asarray(value)
-    except Exception:  # symbolic tensors, foreign objects
-        _fail(TypeError, name, "must be a real number", value)
-
-
-def _finite(name: str, number: float, value: object) -> None:
+def _number(name: str, value: object, positive: bool = False) -> tuple[float, Any]:
+    """A finite number >= 0 (> 0 if `positive`) as a Python float, and as
+    the 0-d array it was read as. A Python float is kept itself, as Keras's
+    class keeps its arguments, so that a schedule holds no copies of them."""
+    array = _as_numpy_scalar(name, value)
+    number = value if type(value) is float else float(array)
     if math.isnan(number) or math.isinf(number):
         _fail(ValueError, name, "must be a finite number", value)
+    if number < 0 or (positive and number == 0):
+        _fail(ValueError, name, "must be > 0" if positive else "must be >= 0", value)
+    return number, array
 
 
 def check_initial_learning_rate(value: object) -> tuple[float, Optional[str]]:
-    """Returns `(rate, dtype)`: the rate as a Python float and its dtype.
-
-    The dtype is None for Python numbers and integer arrays (the schedule
-    then follows `keras.config.floatx()`), else the floating dtype given.
-    """
-    array = _as_numpy_scalar("initial_learning_rate", value)
-    rate = _python_float(value, array)
-    _finite("initial_learning_rate", rate, value)
-    if rate < 0:
-        _fail(ValueError, "initial_learning_rate", "must be >= 0", value)
+    """The rate as a Python float, and its dtype: None for Python numbers
+    and integer arrays (the schedule then follows `keras.config.floatx()`),
+    else the floating dtype given."""
+    rate, array = _number("initial_learning_rate", value)
     dtype = array.dtype.name if array.dtype.name in FLOAT_DTYPES else None
     if isinstance(value, float) and not isinstance(value, np.generic):
         dtype = None
     return rate, dtype
 
 
-def _python_float(value: object, array: Any) -> float:
-    # A Python float is kept itself, as Keras's class keeps its arguments,
-    # so that a schedule holds no copies of them.
-    return value if type(value) is float else float(array)
-
-
 def check_representable(rate: float, value: object, dtype: str) -> None:
     """The output dtype must hold the rate, or every rate would be inf."""
     largest = float(ml_dtypes.finfo(dtype).max)
     if rate > largest:
-        _fail(
-            ValueError,
-            "initial_learning_rate",
-            f"must be at most {largest!r}, the largest {dtype}",
-            value,
-        )
+        problem = f"must be at most {largest!r}, the largest {dtype}"
+        _fail(ValueError, "initial_learning_rate", problem, value)
 
 
 def check_decay_steps(value: object) -> Union[int, float]:
-    """Returns decay_steps as a Python int when it is whole: an integer of
-    any size as it is, a whole float below 2**63 as an int; else as a float
-    (above 2**63 every float is whole, and exact as it is)."""
-    array = _as_numpy_scalar("decay_steps", value)
-    steps = _python_float(value, array)
-    _finite("decay_steps", steps, value)
-    if steps <= 0:
-        _fail(ValueError, "decay_steps", "must be > 0", value)
+    """decay_steps as a Python int when it is whole: an integer of any size
+    as it is, a whole float below 2**63 as an int; else as a float (above
+    2**63 every float is whole, and exact as it is)."""
+    steps, array = _number("decay_steps", value, positive=True)
     if type(value) is int:
         return value
     if array.dtype.kind in "iu":
@@ -116,12 +93,7 @@ def check_decay_steps(value: object) -> Union[int, float]:
 
 
 def check_decay_rate(value: object) -> float:
-    array = _as_numpy_scalar("decay_rate", value)
-    rate = _python_float(value, array)
-    _finite("decay_rate", rate, value)
-    if rate < 0:
-        _fail(ValueError, "decay_rate", "must be >= 0", value)
-    return rate
+    return _number("decay_rate", value)[0]
 
 
 def check_staircase(value: object) -> bool:
@@ -140,22 +112,16 @@ def check_name(value: object) -> Optional[str]:
 
 
 def check_dtype(value: object) -> Optional[str]:
-    """Returns the output dtype's name, or None to follow the default rule.
-
-    Takes a name or anything naming a dtype, as Keras does: numpy, JAX and
-    TensorFlow dtypes and scalar types, and torch dtypes. Python's own
-    `float` is refused: Keras reads it as float32, numpy as float64.
-    """
+    """The output dtype's name, or None to follow the default rule, from a
+    name or anything naming a dtype, as Keras takes: numpy, JAX, TensorFlow
+    and torch dtypes. Python's `float` is refused: Keras reads it as
+    float32, numpy as float64."""
     if value is None:
         return None
     name = _dtype_name(value)
     if name not in FLOAT_DTYPES:
-        _fail(
-            TypeError if name is None else ValueError,
-            "dtype",
-            "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None",
-            value,
-        )
+        problem = "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None"
+        _fail(TypeError if name is None else ValueError, "dtype", problem, value)
     return name
 
 
@@ -180,23 +146,7 @@ def is_variable(value: object) -> bool:
     return callable(getattr(value, "assign", None)) and hasattr(value, "dtype")
 
 
-def read_rate_variable(variable: Any, dtype: str) -> float:
-    """An `initial_learning_rate` variable's value now, checked as at
-    construction (it may have been assigned anything since)."""
-    rate, _ = check_initial_learning_rate(variable)
-    check_representable(rate, variable, dtype)
-    return rate
-
-
-CONFIG_KEYS = (
-    "initial_learning_rate",
-    "decay_steps",
-    "decay_rate",
-    "staircase",
-    "name",
-    "dtype",
-)
-REQUIRED_CONFIG_KEYS = CONFIG_KEYS[:3]
+CONFIG_KEYS = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")
 
 
 def check_config(config: object) -> None:
@@ -204,12 +154,8 @@ def check_config(config: object) -> None:
         _fail(TypeError, "config", "must be a dict", config)
     unknown = sorted(set(config) - set(CONFIG_KEYS))
     if unknown:
-        _fail(
-            ValueError,
-            "config",
-            f"has unknown keys {unknown}; expected only {list(CONFIG_KEYS)}",
-            config,
-        )
-    missing = [key for key in REQUIRED_CONFIG_KEYS if key not in config]
+        problem = f"has unknown keys {unknown}; expected only {list(CONFIG_KEYS)}"
+        _fail(ValueError, "config", problem, config)
+    missing = [key for key in CONFIG_KEYS[:3] if key not in config]
     if missing:
         _fail(ValueError, "config", f"lacks the keys {missing}", config)

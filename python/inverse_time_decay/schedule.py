@@ -1,11 +1,10 @@
 """The inverse-time-decay learning-rate schedule: the Keras class.
 
-A call reads its step once (`_steps.read`), which sorts it onto one of two
-paths, and evaluates the one formula (`_formula.rate`) on it: a value on
-the host in numpy float64, rounded once, the operations that the R
-package's C code mirrors; a traced tensor, or one on an accelerator, in the
-backend's tensors, float64 where the device has it and float32 pairs where
-it has not (`_backend.float64_on`).
+A call reads its step (`_steps.read`) onto one of two paths, and evaluates
+the one formula (`_formula.rate`) there: a value on the host in numpy
+float64, as the R package's C code does; a traced tensor, or one on an
+accelerator, in the backend's tensors, in float32 pairs where the device
+has no float64.
 """
 
 from typing import Any, Optional, Union
@@ -13,6 +12,7 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from inverse_time_decay import _backend, _formula, _steps, _validation
+from inverse_time_decay._backend import floatx
 
 
 @_backend.register_serializable
@@ -47,31 +47,27 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
             any spelling Keras takes, or `None` for the rule below.
 
     Steps: Python ints (0 to 2**64 - 1) and floats, numpy scalars and arrays,
-    and the backend's tensors and variables, eager or traced (`tf.function`,
-    `jax.jit`, `torch.compile`), `tf.RaggedTensor`s among them; the result
-    has the step's shape. A complex step counts as its real part. A negative,
-    NaN or infinite known step raises `ValueError`; a boolean, string, `None`
-    or symbolic `keras.Input` step raises `TypeError`.
+    and the backend's tensors and variables, eager or traced, ragged ones
+    too; the result has the step's shape. A complex step counts as its real
+    part. A negative, NaN or infinite known step raises `ValueError`; a
+    boolean, string, `None` or symbolic `keras.Input` step `TypeError`.
 
-    Output dtype: `dtype` when given; else that of a floating
-    `initial_learning_rate` numpy scalar, tensor or variable; else
-    `keras.config.floatx()` at the time of the call. `get_config()` keeps an
-    explicit or inherited dtype.
+    Output dtype: `dtype`; else that of a floating `initial_learning_rate`
+    numpy scalar, tensor or variable; else `keras.config.floatx()` at the
+    time of the call. `get_config()` keeps an explicit or inherited dtype.
 
     Exactness: every rate is the exact value rounded once to the output
     dtype, except within about 2**-50 of a rounding boundary. A tensor step
-    on a device without float64 (a TPU, Apple's MPS, JAX without
-    `jax_enable_x64`) is computed in float32 pairs, to about 48 bits (see
-    `_float_float`).
+    on a device without float64 (a TPU, Apple's MPS, JAX without x64) is
+    computed in float32 pairs, to about 48 bits (see `_float_float`).
 
     Returns:
         A callable that maps the optimizer's step to the learning rate: a
         tensor of the output dtype with the shape of the step.
     """
 
-    # A fixed output dtype, set on the schedules that have one; None, the
-    # class's value, follows floatx(). A schedule that follows it then holds
-    # the five attributes of Keras's class and nothing more.
+    # A fixed output dtype, set on the schedules that have one; the class's
+    # None follows floatx(), and the schedule holds Keras's five attributes.
     _dtype: Optional[str] = None
 
     def __init__(
@@ -86,9 +82,7 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         super().__init__()
         rate, rate_dtype = _validation.check_initial_learning_rate(initial_learning_rate)
         fixed_dtype = _validation.check_dtype(dtype) or rate_dtype
-        _validation.check_representable(
-            rate, initial_learning_rate, fixed_dtype or _backend.floatx()
-        )
+        _validation.check_representable(rate, initial_learning_rate, fixed_dtype or floatx())
         # A variable is kept, as Keras's class keeps it, and read at each
         # call; a number is kept as a Python float.
         variable = _validation.is_variable(initial_learning_rate)
@@ -103,35 +97,35 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
     @property
     def dtype(self) -> str:
         """The dtype of the rates this schedule returns."""
-        return self._dtype or _backend.floatx()
+        return self._dtype or floatx()
 
     def __call__(self, step: Any) -> Any:
         steps = _steps.read(step)
         dtype = self.dtype
         if steps.host:
-            rate = _formula.rate(steps.values, self._rate_now(), self, dtype)
+            rate = _formula.rate(steps.values, self._rate_now(), self, dtype, pairs=False)
             rate = _backend.ops.convert_to_tensor(rate, dtype)
         else:
-            initial = _backend.variable_value(self.initial_learning_rate)  # a number as it is
-            rate = _formula.rate(steps.values, initial, self, dtype)
+            initial = _steps.variable_value(self.initial_learning_rate)  # a number as it is
+            rate = _formula.rate(steps.values, initial, self, dtype, steps.pairs)
         return rate if steps.ragged is None else steps.ragged.with_flat_values(rate)
 
     def numpy_values(self, steps: Any) -> np.ndarray:
-        """The schedule at `steps` as a numpy array of `dtype`.
-
-        `steps` is array-like (a number, a list, an array, an eager tensor)
-        or any iterable of numbers (`range(5)`, a generator). Evaluated in
-        float64 with the same operations as a call at a host step (and as
-        the R package), then rounded once to the output dtype.
-        """
-        return _formula.rate(_steps.many(steps), self._rate_now(), self, self.dtype)
+        """The schedule at `steps`, array-like (a number, a list, an array,
+        an eager tensor) or any iterable of numbers (`range(5)`), as a numpy
+        array of `dtype`: the float64 operations of a call at a host step
+        (and of the R package), rounded once."""
+        return _formula.rate(_steps.many(steps), self._rate_now(), self, self.dtype, pairs=False)
 
     def _rate_now(self) -> float:
-        """The initial learning rate now: a variable's value, checked."""
+        """The initial learning rate now: a variable's value, checked as at
+        construction (it may have been assigned anything since)."""
         rate = self.initial_learning_rate
         if type(rate) is float:
             return rate
-        return _validation.read_rate_variable(rate, self.dtype)
+        value, _ = _validation.check_initial_learning_rate(rate)
+        _validation.check_representable(value, rate, self.dtype)
+        return value
 
     def get_config(self) -> dict[str, Any]:
         return {

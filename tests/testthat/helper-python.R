@@ -17,6 +17,24 @@ as_float32 <- function(x) {
   readBin(writeBin(as.double(x), raw(), size = 4), "double", n = length(x), size = 4)
 }
 
+# Doubles rounded once to float16 or bfloat16, in plain R: to the nearest
+# multiple of the last place at their binade (at least the subnormals'),
+# halves to even as R's round() takes them; float16 has 11 significant bits
+# and normal exponents from -14, bfloat16 8 and -126.
+as_16bit <- function(x, dtype) {
+  bits <- c(float16 = 11, bfloat16 = 8)[[dtype]]
+  lowest <- c(float16 = -14, bfloat16 = -126)[[dtype]]
+  vapply(x, function(v) {
+    if (is.na(v) || v == 0) {
+      return(v)
+    }
+    exponent <- floor(log2(v))
+    exponent <- exponent - (2^exponent > v) + (2^(exponent + 1) <= v)  # log2() may be off by one
+    place <- 2^(max(exponent, lowest) - bits + 1)
+    round(v / place) * place
+  }, numeric(1L))
+}
+
 # Runs R code (a character vector of lines) in a fresh Rscript that sees this
 # session's libraries, with `env` ("NAME=value") added; returns its stdout.
 # For what is fixed once per process: the Python, the Keras backend.

@@ -58,17 +58,41 @@ test_that("fields answer in R and start no Python", {
 test_that("a name that is neither a field nor a Keras attribute is an R error listing the fields", {
   skip_if_no_keras()
   s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
-  condition <- tryCatch(s$decay_step, error = identity)
+  condition <- tryCatch(s$momentum, error = identity)
   expect_identical(class(condition)[[1]], "inversetimedecay_field_error")
   message <- conditionMessage(condition)
-  expect_match(message, "no field `decay_step`", fixed = TRUE)
+  expect_match(message, "no field `momentum`", fixed = TRUE)
   fields <- c("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name", "dtype")
   for (field in fields) {
     expect_match(message, paste0("`", field, "`"), fixed = TRUE)
   }
-  expect_match(message, "keras_schedule(x), which has no attribute `decay_step` either.",
+  expect_match(message, "keras_schedule(x), which has no attribute `momentum` either.",
                fixed = TRUE)
-  expect_identical(conditionCall(condition), quote(s$decay_step))
+  expect_identical(conditionCall(condition), quote(s$momentum))
+})
+
+test_that("a near miss of a field is an error naming the field, and starts no Python", {
+  skip_if_not_installed("callr")
+  out <- callr::r(function() {
+    library(inversetimedecay)
+    s <- learning_rate_schedule_inverse_time_decay(0.1, 3L, 0.5)
+    misses <- list(quote(s$decay_step), quote(s$stair_case), quote(s[["Decay_Rate"]]),
+                   quote(s$nam), quote(s$initial_learningrate))
+    list(errors = lapply(misses, function(e) tryCatch(eval(e), error = identity)),
+         reticulate = isNamespaceLoaded("reticulate"))
+  })
+  meant <- c("decay_steps", "staircase", "decay_rate", "name", "initial_learning_rate")
+  given <- c("decay_step", "stair_case", "Decay_Rate", "nam", "initial_learningrate")
+  for (i in seq_along(meant)) {
+    condition <- out$errors[[i]]
+    expect_s3_class(condition, "inversetimedecay_field_error")
+    expect_match(conditionMessage(condition), sprintf(
+      "A schedule has no field `%s`; did you mean `%s`? Its fields are `initial_learning_rate`",
+      given[[i]], meant[[i]]
+    ), fixed = TRUE)
+  }
+  expect_identical(conditionCall(out$errors[[1]]), quote(s$decay_step))
+  expect_false(out$reticulate)
 })
 
 # keras3 1.5.1's get_config() and from_config() (R/layer-methods.R), as
@@ -247,4 +271,21 @@ test_that("summary() gives the range of the rates that exist when a step is NA",
   expect_identical(
     summary(s, steps = c(0, NA, 10))$rates, as_float32(formula_rate(0.1, 10, 0.5, c(10, 0)))
   )
+})
+
+test_that("under a comma decimal mark, print, format and summary keep numbers apart", {
+  s <- learning_rate_schedule_inverse_time_decay(0.1, 2.5, 0.5)
+  withr_outdec <- function(code) {
+    old <- options(OutDec = ",")
+    on.exit(options(old))
+    code
+  }
+  text <- withr_outdec(format(s, steps = c(0, 0.5, 5)))
+  expect_identical(text[[4]], "  step 0,0; 0,5; 5,0: 0,10000000; 0,09090909; 0,05000000")
+  printed <- withr_outdec(capture.output(print(s)))
+  expect_match(printed[[4]], "^  step 0; 1; 2; 3; 4: 0,10000000; 0,08333334; ")
+  summarised <- withr_outdec(capture.output(print(summary(s))))
+  expect_identical(summarised[[2]], "  initial_learning_rate 0,1; decay_steps 2,5; decay_rate 0,5")
+  # The usual decimal point keeps the usual separator.
+  expect_identical(format(s, steps = c(0, 0.5))[[4]], "  step 0.0, 0.5: 0.10000000, 0.09090909")
 })

@@ -163,23 +163,78 @@ test_that("a logical NA, R's usual missing value, gives NA like other NA steps",
   expect_error(s(c(NA, TRUE)), class = "inversetimedecay_argument_error", regexp = "`step`")
 })
 
-test_that("half-precision schedules give NA for NA steps and their rates rounded once", {
-  skip_if_no_keras()
-  np <- reticulate::import("numpy", convert = FALSE)
-  for (dtype in c("float16", "bfloat16")) {
-    h <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5, staircase = TRUE, dtype = dtype)
-    steps <- c(0, 4, NA, 7, NaN)
-    # The exact rate, rounded once to the dtype by numpy (ml_dtypes for bfloat16).
-    exact <- formula_rate(0.1, 3, 0.5, steps, staircase = TRUE)
-    rounded <- vapply(exact, function(v) {
-      if (is.na(v)) {
-        return(NA_real_)
+test_that("float16 and bfloat16 rates are computed in R, rounded once, without Python", {
+  skip_if_not_installed("callr")
+  steps <- c(0, 1, 2, 4, 7, 99, 12345, NA, 2^31 - 1, 1e6 + 0.5, 2^40, 2^53, NaN)
+  out <- callr::r(function(steps) {
+    library(inversetimedecay)
+    rates <- list()
+    for (dtype in c("float16", "bfloat16")) {
+      for (staircase in c(FALSE, TRUE)) {
+        s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5, staircase = staircase,
+                                                       dtype = dtype)
+        rates[[paste(dtype, staircase)]] <- s(steps)
       }
-      as.numeric(reticulate::py_to_r(np$array(v)$astype(dtype)$astype("float64")))
-    }, numeric(1L))
-    expect_identical(h(steps), rounded, info = dtype)
-    expect_identical(h(NA), NA_real_, info = dtype)
+    }
+    # Halfway between float16's 1 and 1 + 2^-10: to the even one, 1. The
+    # bfloat16 rate that rounding through float32 once made one ulp high.
+    tie <- learning_rate_schedule_inverse_time_decay(1 + 2^-11, 1, 0, dtype = "float16")
+    twice <- learning_rate_schedule_inverse_time_decay(2, 15584, 1, staircase = TRUE,
+                                                       dtype = "bfloat16")
+    list(rates = rates, tie = tie(5), twice = twice(2^40),
+         reticulate = isNamespaceLoaded("reticulate"))
+  }, args = list(steps = steps))
+  for (dtype in c("float16", "bfloat16")) {
+    for (staircase in c(FALSE, TRUE)) {
+      expected <- as_16bit(formula_rate(0.1, 3, 0.5, steps, staircase), dtype)
+      expect_identical(out$rates[[paste(dtype, staircase)]], expected,
+                       info = paste(dtype, staircase))
+    }
   }
+  # 0.1 / (1 + 0.5 * 4 / 3) = 0.06, whose nearest float16 is 983 * 2^-14.
+  expect_identical(out$rates[["float16 FALSE"]][[4]], 983 * 2^-14)
+  expect_identical(out$tie, 1)
+  expect_identical(out$twice, as_16bit(2 / (1 + floor(2^40 / 15584)), "bfloat16"))
+  expect_false(out$reticulate)
+})
+
+test_that("a keras.json floatx of float16 gives float16 rates without Python", {
+  home <- tempfile("keras-home-")
+  dir.create(home)
+  on.exit(unlink(home, recursive = TRUE), add = TRUE)
+  writeLines('{"floatx": "float16"}', file.path(home, "keras.json"))
+  out <- run_rscript(c(
+    "library(inversetimedecay)",
+    "s <- learning_rate_schedule_inverse_time_decay(0.1, 3, 0.5)",
+    "cat(s$dtype, sprintf('%.17g', s(c(2, 4))), isNamespaceLoaded('reticulate'), sep = '\n')"
+  ), env = paste0("KERAS_HOME=", home), stderr = FALSE)
+  expected <- as_16bit(formula_rate(0.1, 3, 0.5, c(2, 4)), "float16")
+  expect_identical(out, c("float16", sprintf("%.17g", expected), "FALSE"))
+})
+
+test_that("a dtype is checked in R, in every spelling the Python class takes by name", {
+  skip_if_not_installed("callr")
+  out <- callr::r(function() {
+    library(inversetimedecay)
+    f <- learning_rate_schedule_inverse_time_decay
+    dtypes <- vapply(c("float16", "bfloat16", "float32", "float64"),
+                     function(d) f(0.1, 3, 0.5, dtype = d)$dtype, "")
+    errors <- lapply(list("float8", "half", "Float32", NA_character_, c("float16", "float32"), 16L),
+                     function(d) tryCatch(f(0.1, 3, 0.5, dtype = d), error = identity))
+    list(dtypes = dtypes, errors = errors, reticulate = isNamespaceLoaded("reticulate"))
+  })
+  expect_identical(unname(out$dtypes), c("float16", "bfloat16", "float32", "float64"))
+  shown <- c('"float8"', '"half"', '"Float32"', "NA_character_", 'c("float16", "float32")', "16L")
+  for (i in seq_along(shown)) {
+    condition <- out$errors[[i]]
+    expect_s3_class(condition, "inversetimedecay_argument_error")
+    expect_identical(condition$argument, "dtype")
+    expect_identical(conditionMessage(condition), paste0(
+      "Argument `dtype` must be one of 'float16', 'bfloat16', 'float32', 'float64' or None. ",
+      "Received: dtype=", shown[[i]]
+    ))
+  }
+  expect_false(out$reticulate)
 })
 
 test_that("R follows keras.config.set_floatx(), however it was reached", {

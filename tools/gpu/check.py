@@ -64,9 +64,9 @@ def to_numpy(x):
 
 def pairs():
     """Whether tensor steps here are computed in float32 pairs."""
-    from inverse_time_decay import _backend
+    from inverse_time_decay import _steps
 
-    return not _backend.float64_on(keras.ops.zeros((), "int32"))
+    return not _steps.float64_on(keras.ops.zeros((), "int32"))
 
 
 def check_rates():
@@ -138,7 +138,9 @@ def check_fit_applies_each_rate():
             bad.append(step)
         previous = np.float32(weight)
     report(
-        f"fit, {steps} steps: the weight moves by each step's rate", not bad, f"{len(bad)} steps off"
+        f"fit, {steps} steps: the weight moves by each step's rate",
+        not bad,
+        f"{len(bad)} steps off",
     )
 
 
@@ -149,7 +151,10 @@ def check_mixed_precision():
         model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
         model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
         rng = np.random.default_rng(0)
-        x, y = rng.normal(size=(64, 4)).astype("float32"), rng.normal(size=(64, 2)).astype("float32")
+        x, y = (
+            rng.normal(size=(64, 4)).astype("float32"),
+            rng.normal(size=(64, 2)).astype("float32"),
+        )
         history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
         optimizer = model.optimizer
         step = int(to_numpy(optimizer.iterations))
@@ -188,7 +193,10 @@ def fit_model(learning_rate):
 
 def check_costs():
     rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(8192, 32)).astype("float32"), rng.normal(size=(8192, 1)).astype("float32")
+    x, y = (
+        rng.normal(size=(8192, 32)).astype("float32"),
+        rng.normal(size=(8192, 1)).astype("float32"),
+    )
     models = [
         fit_model(InverseTimeDecay(0.01, 10, 0.5)),
         fit_model(keras.optimizers.schedules.InverseTimeDecay(0.01, 10, 0.5)),

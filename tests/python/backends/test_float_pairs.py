@@ -2,7 +2,7 @@
 
 A tensor step on a device without float64 (a TPU, Apple's MPS, JAX without
 x64) is computed in float32 pairs. This machine has none of those devices,
-so the device rule (`_backend.float64_on`) is forced here, and the path is
+so the device rule (`_steps.float64_on`) is forced here, and the path is
 compiled as it would be there: `tf.function(jit_compile=True)`,
 `torch.compile(fullgraph=True)`, `jax.jit`. Every rate must be within the
 documented bound (`_float_float.FloatPairs`): the exact rate rounded once
@@ -19,7 +19,7 @@ import os
 import ml_dtypes
 import numpy as np
 import pytest
-from inverse_time_decay import InverseTimeDecay, _backend
+from inverse_time_decay import InverseTimeDecay, _backend, _steps
 from oracles import pair_values
 
 LEGACY = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
@@ -86,7 +86,7 @@ def near_boundary(approximate, dtype):
 @pytest.mark.parametrize("size", list(CASES))
 @pytest.mark.parametrize("staircase", [False, True], ids=["continuous", "staircase"])
 def test_compiled_float32_pairs_stay_within_the_documented_bound(monkeypatch, size, staircase):
-    monkeypatch.setattr(_backend, "float64_on", lambda step: False)
+    monkeypatch.setattr(_steps, "float64_on", lambda step: False)
     (lr, decay_steps, decay_rate), steps = CASES[size]
     schedules = [
         InverseTimeDecay(lr, decay_steps, decay_rate, staircase=staircase, dtype=output)
