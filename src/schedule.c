@@ -129,8 +129,16 @@ NO_CONTRACTION SEXP inversetimedecay_values(SEXP step, SEXP initial_learning_rat
   return out;
 }
 
+/* floor(step / decay_steps) for one step, as the rates take it: for
+ * inverse_time_decay_reaching(), which solves for decay_rate as the Python
+ * class's reaching() does (_formula.decay_rate_reaching). */
+SEXP inversetimedecay_periods(SEXP step, SEXP decay_steps) {
+  return ScalarReal(floor_quotient(asReal(step), asReal(decay_steps)));
+}
+
 static const R_CallMethodDef call_methods[] = {
   {"inversetimedecay_values", (DL_FUNC) &inversetimedecay_values, 6},
+  {"inversetimedecay_periods", (DL_FUNC) &inversetimedecay_periods, 2},
   {NULL, NULL, 0}
 };
 

@@ -61,6 +61,17 @@ def _rate(xp: Any, step: Any, initial_learning_rate: Any, terms: Any, dtype: str
     return xp.round(xp.divide(xp.constant(initial_learning_rate), denominator), dtype)
 
 
+def decay_rate_reaching(
+    initial_learning_rate: float, target: float, at_step: float, decay_steps: float, staircase: bool
+) -> float:
+    """The decay_rate that makes the rate at `at_step` `target`:
+    `(initial / target - 1) / p`, p as `rate` takes it (the exact floor for
+    staircase), in the float64 operations R's inverse_time_decay_reaching()
+    makes, so that the two agree to the bit."""
+    p = NUMPY_ARRAYS.floor_quotient(at_step, decay_steps) if staircase else at_step / decay_steps
+    return float((initial_learning_rate / target - 1.0) / p)
+
+
 class Float64Namespace:
     """What the float64 namespaces share: the exact floor of a quotient."""
 

@@ -19,7 +19,7 @@ FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 INT64_LIMIT = 2**63
 
 
-def _fail(error: type[Exception], name: str, problem: str, value: object) -> NoReturn:
+def fail(error: type[Exception], name: str, problem: str, value: object) -> NoReturn:
     raise error(f"Argument `{name}` {problem}. Received: {name}={value!r}")
 
 
@@ -27,22 +27,22 @@ def _as_numpy_scalar(name: str, value: object) -> Any:
     """`value` as a 0-d numpy array: a Python number, numpy scalar, 0-d array
     or concrete scalar tensor (anything with `.numpy()` or `__array__`)."""
     if value is None or isinstance(value, (str, bytes, dict, list, tuple, set, bool)):
-        _fail(TypeError, name, "must be a real number", value)
+        fail(TypeError, name, "must be a real number", value)
     number = value
     if isinstance(value, int) and abs(value) >= INT64_LIMIT:
         # Beyond int64 numpy would make an object array; beyond float64
         # float() raises OverflowError, which names nothing.
         if abs(value) > sys.float_info.max:
-            _fail(ValueError, name, "must be within float64's range", value)
+            fail(ValueError, name, "must be within float64's range", value)
         number = float(value)
     try:
         array = np.asarray(number.numpy() if hasattr(number, "numpy") else number)
     except Exception:  # symbolic tensors, foreign objects
-        _fail(TypeError, name, "must be a real number", value)
+        fail(TypeError, name, "must be a real number", value)
     if array.ndim != 0:
-        _fail(ValueError, name, "must be a single number", value)
+        fail(ValueError, name, "must be a single number", value)
     if array.dtype.kind not in "iuf" and array.dtype.name != "bfloat16":
-        _fail(TypeError, name, "must be a real number", value)
+        fail(TypeError, name, "must be a real number", value)
     return array
 
 
@@ -53,9 +53,9 @@ def _number(name: str, value: object, positive: bool = False) -> tuple[float, An
     array = _as_numpy_scalar(name, value)
     number = value if type(value) is float else float(array)
     if math.isnan(number) or math.isinf(number):
-        _fail(ValueError, name, "must be a finite number", value)
+        fail(ValueError, name, "must be a finite number", value)
     if number < 0 or (positive and number == 0):
-        _fail(ValueError, name, "must be > 0" if positive else "must be >= 0", value)
+        fail(ValueError, name, "must be > 0" if positive else "must be >= 0", value)
     return number, array
 
 
@@ -75,7 +75,7 @@ def check_representable(rate: float, value: object, dtype: str) -> None:
     largest = float(ml_dtypes.finfo(dtype).max)
     if rate > largest:
         problem = f"must be at most {largest!r}, the largest {dtype}"
-        _fail(ValueError, "initial_learning_rate", problem, value)
+        fail(ValueError, "initial_learning_rate", problem, value)
 
 
 def check_decay_steps(value: object) -> Union[int, float]:
@@ -96,11 +96,33 @@ def check_decay_rate(value: object) -> float:
     return _number("decay_rate", value)[0]
 
 
-def check_staircase(value: object) -> bool:
+def check_target(value: object, initial_learning_rate: float) -> float:
+    """A target rate > 0, below the initial rate (equal: a constant rate)."""
+    target = _number("target_learning_rate", value, positive=True)[0]
+    if target > initial_learning_rate:
+        problem = f"must be below initial_learning_rate ({initial_learning_rate!r}), or equal to it"
+        fail(ValueError, "target_learning_rate", problem + " for a constant rate", value)
+    return target
+
+
+def check_at_step(value: object, decay_steps: Union[int, float], staircase: bool) -> float:
+    """A step > 0; with staircase, in a period after the first."""
+    at_step = _number("at_step", value, positive=True)[0]
+    if staircase and at_step < decay_steps:
+        problem = f"must be at least decay_steps ({decay_steps!r}) with staircase, where the first"
+        fail(ValueError, "at_step", problem + " period keeps the initial rate", value)
+    return at_step
+
+
+def check_flag(name: str, value: object) -> bool:
     # Keras takes any truthy object, so staircase="no" silently meant True.
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    _fail(TypeError, "staircase", "must be a boolean", value)
+    fail(TypeError, name, "must be a boolean", value)
+
+
+def check_staircase(value: object) -> bool:
+    return check_flag("staircase", value)
 
 
 def check_name(value: object) -> Optional[str]:
@@ -108,7 +130,7 @@ def check_name(value: object) -> Optional[str]:
         return "InverseTimeDecay"
     if isinstance(value, str):
         return value
-    _fail(TypeError, "name", "must be a single string, or None (NULL in R) for the default", value)
+    fail(TypeError, "name", "must be a single string, or None (NULL in R) for the default", value)
 
 
 def check_dtype(value: object) -> Optional[str]:
@@ -121,7 +143,7 @@ def check_dtype(value: object) -> Optional[str]:
     name = _dtype_name(value)
     if name not in FLOAT_DTYPES:
         problem = "must be one of 'float16', 'bfloat16', 'float32', 'float64' or None"
-        _fail(TypeError if name is None else ValueError, "dtype", problem, value)
+        fail(TypeError if name is None else ValueError, "dtype", problem, value)
     return name
 
 
@@ -151,11 +173,11 @@ CONFIG_KEYS = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase"
 
 def check_config(config: object) -> None:
     if not isinstance(config, dict):
-        _fail(TypeError, "config", "must be a dict", config)
+        fail(TypeError, "config", "must be a dict", config)
     unknown = sorted(set(config) - set(CONFIG_KEYS))
     if unknown:
         problem = f"has unknown keys {unknown}; expected only {list(CONFIG_KEYS)}"
-        _fail(ValueError, "config", problem, config)
+        fail(ValueError, "config", problem, config)
     missing = [key for key in CONFIG_KEYS[:3] if key not in config]
     if missing:
-        _fail(ValueError, "config", f"lacks the keys {missing}", config)
+        fail(ValueError, "config", f"lacks the keys {missing}", config)

@@ -7,6 +7,7 @@ accelerator, in the backend's tensors, in float32 pairs where the device
 has no float64.
 """
 
+import math
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -93,6 +94,32 @@ class InverseTimeDecay(_backend.LearningRateSchedule):
         self.name = _validation.check_name(name)
         if fixed_dtype is not None:
             self._dtype = fixed_dtype
+
+    @classmethod
+    def reaching(
+        cls,
+        initial_learning_rate: Union[float, Any],
+        target_learning_rate: float,
+        at_step: float,
+        decay_steps: Union[int, float] = 1,
+        staircase: bool = False,
+        name: Optional[str] = "InverseTimeDecay",
+        dtype: Optional[Any] = None,
+    ) -> "InverseTimeDecay":
+        """The schedule whose rate at step `at_step` is `target_learning_rate`
+        (with staircase, from the first step of the period holding it):
+        its decay_rate solved from the formula. The rate there is the target
+        rounded to the dtype, except within about 2**-50 of a rounding
+        boundary. A target equal to the initial rate gives decay_rate 0."""
+        rate = _validation.check_initial_learning_rate(initial_learning_rate)[0]
+        target = _validation.check_target(target_learning_rate, rate)
+        steps = _validation.check_decay_steps(decay_steps)
+        step = _validation.check_at_step(at_step, steps, _validation.check_staircase(staircase))
+        decay_rate = _formula.decay_rate_reaching(rate, target, step, float(steps), staircase)
+        if math.isinf(decay_rate):
+            problem = f"is too far below {rate!r} for a finite decay_rate at step {step!r}"
+            _validation.fail(ValueError, "target_learning_rate", problem, target_learning_rate)
+        return cls(initial_learning_rate, decay_steps, decay_rate, staircase, name, dtype)
 
     @property
     def dtype(self) -> str:

@@ -76,6 +76,22 @@ def load_iris():
     return module.load_iris()
 
 
+def tensorboard_scalars(log_dir, tag):
+    """[(step, value)] of a scalar that a TensorBoard callback wrote under
+    `log_dir`, read back through TensorFlow's public event-file reader."""
+    import glob
+
+    import tensorflow as tf
+
+    found = []
+    for path in sorted(glob.glob(os.path.join(str(log_dir), "events.out.tfevents.*"))):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                if value.tag == tag:
+                    found.append((event.step, float(tf.make_ndarray(value.tensor))))
+    return found
+
+
 def keras3_on_tensorflow():
     """This test process's Keras, Keras 3 on TensorFlow: the integration
     tests run their Keras 3 side here and start processes only for what needs

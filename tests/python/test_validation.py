@@ -20,13 +20,12 @@ GOOD = {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5}
 TABLE = os.path.join(REPO, "tests", "bad_arguments.tsv")
 
 
-def bad_arguments():
-    """The rows of tests/bad_arguments.tsv that have a Python value.
-
-    testthat reads the same file for R: both languages must refuse each row
-    with the same message, "Argument `x` <problem>. Received: x=<value>".
-    """
-    with open(TABLE, newline="") as handle:
+def bad_arguments(table=TABLE):
+    """The rows of tests/bad_arguments.tsv (or `table`) that have a Python
+    value. testthat reads the same file for R: both languages must refuse
+    each row with the same message, "Argument `x` <problem>. Received:
+    x=<value>"."""
+    with open(table, newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [
         pytest.param(

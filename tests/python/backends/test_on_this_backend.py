@@ -218,3 +218,14 @@ def test_the_optimizers_own_variable_is_a_keras_variable_from_keras_3_7():
     iterations = keras.optimizers.SGD(0.1).iterations
     assert isinstance(iterations, keras.Variable) == (release(keras.__version__) >= (3, 7))
     assert isinstance(iterations, KERAS_VARIABLES)
+
+
+def test_learning_rate_log_gives_each_epochs_last_applied_rate_on_this_backend():
+    from inverse_time_decay import LearningRateLog
+
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, use_bias=False)])
+    model.compile(optimizer=keras.optimizers.SGD(InverseTimeDecay(0.1, 3, 0.5)), loss="mae")
+    x, y = np.ones((4, 1), "float32"), np.full((4, 1), -1e6, "float32")
+    history = model.fit(x, y, batch_size=1, epochs=2, verbose=0, callbacks=[LearningRateLog()])
+    rates = history.history["learning_rate"]
+    assert rates == [rounded(exact_rate(0.1, 3, 0.5, step), "float32") for step in (3, 7)]
