@@ -2,9 +2,10 @@
 #'
 #' @description
 #' Builds a learning-rate schedule whose rate falls as one over a linear
-#' function of the optimizer's step: it starts at `initial_learning_rate`,
-#' has halved by step `decay_steps / decay_rate`, and keeps falling ever more
-#' slowly. Give it to any Keras optimizer as its `learning_rate`.
+#' function of the optimizer's step, from `initial_learning_rate`, for any
+#' Keras optimizer's `learning_rate`. [inverse_time_decay_reaching()] builds
+#' it from the rate to reach at a given step; [callback_learning_rate_log()]
+#' puts the rate into the training history.
 #'
 #' \if{html}{\figure{inverse-time-decay.png}{options: width="100\%" alt="The curves"}}
 #'
@@ -26,10 +27,9 @@
 #' }
 #' ```
 #'
-#' `step` is the optimizer's count of updates (`optimizer$iterations`),
-#' which the optimizer passes to the schedule itself at every update; there
-#' is no variable to keep. With the keras package the schedule is used like
-#' this, to decay as `1/t` at a rate of `0.5`:
+#' `step` is the optimizer's count of updates, which the optimizer passes to
+#' the schedule itself at every update. With the keras package the schedule
+#' is used like this, to decay as `1/t` at a rate of `0.5`:
 #'
 #' ```R
 #' ...
@@ -47,97 +47,33 @@
 #' model %>% fit(data, labels, epochs = 5)
 #' ```
 #'
-#' The vignette `vignette("choosing-decay", package = "inversetimedecay")`
-#' shows how `decay_rate` and `decay_steps` shape the curve.
+#' `vignette("choosing-decay", package = "inversetimedecay")` shows how the
+#' arguments shape the curve; `summary()` says where the rate halves.
 #'
 #' # The R object
-#' The schedule is an R function of the step, `schedule(step)`:
+#' The schedule is an R function of the step. R numbers (integer, double or
+#' bit64 `integer64` vectors of steps) give a numeric vector of rates,
+#' computed in R without starting Python, rounded once to the schedule's
+#' dtype: the same bits as the Python class. `NA` steps give `NA`; a
+#' negative, infinite or non-numeric step is an error. Python steps (a
+#' tensor, `optimizer$iterations`) give the Keras schedule's tensor.
 #'
-#' * **R numbers** (an integer or double vector of any length, or a bit64
-#'   `integer64` of at most 2^53 in absolute value) give a plain numeric
-#'   vector of rates, computed in R (in C) without starting Python, with the
-#'   same float64 operations as the Python class and rounded once to the
-#'   schedule's dtype, so the two agree to the bit. `NA` and `NaN` steps,
-#'   and a logical `NA`, give `NA`; a negative or infinite step, or one that
-#'   is not a number (a string, `TRUE`, a factor, a date, time or
-#'   duration), is an error naming `step`, whatever the dtype.
-#' * **Python steps** (a TensorFlow tensor or variable such as
-#'   `model$optimizer$iterations`, a Keras variable, a numpy value) go to the
-#'   Keras schedule, and what it returns, a tensor of the schedule's dtype,
-#'   comes back as it is. That is what the keras and keras3 packages' helpers
-#'   pass and expect.
+#' Its fields answer in R, read-only: `$initial_learning_rate`,
+#' `$decay_steps`, `$decay_rate`, `$staircase`, `$name`, `$dtype`; a near miss
+#' (`$decay_step`) is an error naming the field. Other names are the Keras
+#' schedule's (`schedule$get_config()`), so keras3's `get_config()` works.
+#' It prints, plots ([plot()]), converts to a data frame and survives
+#' [saveRDS()]. Handed to Keras (an optimizer's `learning_rate`), it becomes
+#' the Python class `inverse_time_decay.InverseTimeDecay` ([keras_schedule()]);
+#' `library(inversetimedecay)` registers the class for loading saved models.
 #'
-#' Its fields answer in R, without Python: `schedule$initial_learning_rate`,
-#' `$decay_steps`, `$decay_rate`, `$staircase`, `$name` and `$dtype`
-#' (`names(schedule)` lists them). They are read-only: `schedule$decay_rate <-
-#' 2` is an error, since a schedule is a value that Keras may already hold;
-#' build a changed copy with this function. Any other name is an attribute of the
-#' Keras schedule, as it is on Keras's own schedules: `schedule$get_config()`,
-#' `` schedule$`__class__` ``, so keras3's `get_config(s)` and
-#' `from_config(get_config(s))` work. A name that is neither is an error that
-#' lists the fields. The schedule prints, plots ([plot()]) and converts to a
-#' data frame ([as.data.frame()]), and `summary()` says where it halves.
-#'
-#' The schedule is its fields: the Python schedule made from it is kept as a
-#' cache and made again whenever it is missing, so a schedule saved with
-#' `saveRDS()` or `save()`, or sent to another R process (callr, parallel),
-#' computes, prints and trains there as it did. `all.equal()` compares
-#' fields.
-#'
-#' Handed to Keras, through any optimizer's `learning_rate` or
-#' [reticulate::r_to_py()], it becomes a real Keras `LearningRateSchedule`,
-#' the Python class `inverse_time_decay.InverseTimeDecay` (registered for
-#' serialization as `inverse_time_decay>InverseTimeDecay`). Python starts then,
-#' not before. [keras_schedule()] returns that Python object, for helpers that
-#' take only a Python object: with the keras 2.15 package, whose
-#' `get_config()` reads the attribute with `reticulate::py_get_attr()`, call
-#' `get_config(keras_schedule(s))`.
-#'
-#' A model saved with the schedule (`save_model()`, keras 2.15's
-#' `save_model_hdf5()`) loads back only once the class is registered, which
-#' `library(inversetimedecay)` does as soon as reticulate imports Keras;
-#' without it, Keras stops with "Could not locate class 'InverseTimeDecay'".
-#'
-#' # Types and dtype
-#' `initial_learning_rate`, `decay_steps` and `decay_rate` take an R number
-#' (double or integer, of length one) or a scalar tensor. R doubles reach
-#' Python as floats and R integers as ints; nothing is truncated
-#' (`decay_steps = 0.5` stays 0.5). Tensors and other Python objects pass
-#' through as they are, and Python checks them. `staircase` takes `TRUE` or
-#' `FALSE`, `name` a string or `NULL`.
-#'
-#' The rates' dtype follows the Python class's rule: a `dtype` passed through
-#' `...` (`"float16"`, `"bfloat16"`, `"float32"` or `"float64"`), else the
-#' dtype of a float tensor `initial_learning_rate`, else Keras's
-#' `floatx()`: float32 unless set otherwise. While Python runs Keras, R
-#' asks it for `floatx()` at each call, so `keras.config.set_floatx()`
-#' shows at once however it was called; before that, R reads what Keras
-#' will read when it starts: the `"floatx"` of `keras.json` in
-#' `$KERAS_HOME` (else `~/.keras`), float32 without one. A fixed dtype is
-#' kept by the schedule's config, so it survives saving and loading a model.
-#'
-#' # Supported versions
-#' R >= 4.2 with reticulate >= 1.28; Python 3.9 to 3.13 with Keras 3.0 to
-#' 3.15 on TensorFlow >= 2.16, JAX >= 0.4.20 or torch, or tf_keras from
-#' 2.16; with the keras3 package 1.5.1 and the keras package 2.15.0 and
-#' 2.16.1. The Python module this package carries must be the one Python
-#' imports: a pip-installed `inverse_time_decay` of another version,
-#' imported first, is an error of class `inversetimedecay_version_mismatch`
-#' naming both versions.
-#'
-#' # With keras3 or keras attached
-#' keras3 and keras export a function of this name too. Attached after this
-#' package, theirs masks this one, and only a startup message says so; call
-#' `inversetimedecay::learning_rate_schedule_inverse_time_decay()` to be sure
-#' of getting this one.
-#'
-#' # Errors
-#' Bad arguments are signalled in R before Python is touched, as conditions
-#' of class `inversetimedecay_argument_error` whose message names the
-#' argument and the value received, in the Python class's words:
-#' "Argument `decay_steps` must be > 0. Received: decay_steps=0". Errors
-#' raised by Python reach R as `inversetimedecay_python_error` conditions
-#' carrying the Python message.
+#' # Errors, and keras3 or keras attached
+#' Bad arguments are errors of class `inversetimedecay_argument_error`, raised
+#' before Python starts, in the Python class's words: "Argument `decay_steps`
+#' must be > 0. Received: decay_steps=0". Python's errors arrive as
+#' `inversetimedecay_python_error`. keras3 and keras export a function of
+#' this name too, which masks this one if attached after it: call
+#' `inversetimedecay::learning_rate_schedule_inverse_time_decay()`.
 #'
 #' @param initial_learning_rate The rate at step 0: a finite number >= 0, an
 #'   R number or a scalar float tensor.
@@ -148,57 +84,46 @@
 #'   constant.
 #' @param staircase `TRUE` to decay in whole periods, `FALSE` (the default)
 #'   to decay continuously.
-#' @param ... Named arguments passed on to the Python class, such as
-#'   `dtype`. Unnamed arguments are an error.
+#' @param ... Named arguments for the Python class. `dtype` (`"float16"`,
+#'   `"bfloat16"`, `"float32"` or `"float64"`) is checked in R; without one,
+#'   the dtype is a float tensor `initial_learning_rate`'s, else Keras's
+#'   `floatx()` (Python's while it runs Keras, else `keras.json`'s).
 #' @param name A string naming the schedule; `NULL` means
 #'   `"InverseTimeDecay"`.
 #'
 #' @returns A learning-rate schedule of class `inversetimedecay_schedule`: an
 #'   R function of the step that becomes the Keras `LearningRateSchedule` where
 #'   it is handed to Keras.
-#'
 #' @seealso
-#'   +  <https://www.tensorflow.org/api_docs/python/tf/keras/optimizers/schedules/InverseTimeDecay>
-#'   +  <https://keras.io/api/optimizers/learning_rate_schedules/inverse_time_decay/>
-#'   +  [plot.inversetimedecay_schedule()] to draw the curve.
-#' @family inverse time decay schedule
+#'   <https://keras.io/api/optimizers/learning_rate_schedules/inverse_time_decay/>
 #' @export
 #' @examples
 #' schedule <- learning_rate_schedule_inverse_time_decay(0.1, 1, 0.5)
 #' schedule
 #' schedule(0:5)
 #' stair <- learning_rate_schedule_inverse_time_decay(0.1, 10, 0.5, staircase = TRUE)
-#' # Steady within each period of 10 steps, lower from the next:
-#' as.data.frame(stair, steps = c(0, 9, 10, 19, 20, 30))
-#' plot(schedule, steps = 0:50)
-#' lines(as.data.frame(stair, steps = 0:50), type = "s", lty = 2)
-#'
+#' stair(c(0, 9, 10, 19, 20, 30))
 #' \donttest{
 #' # Needs Python with Keras: install_inverse_time_decay() sets one up.
 #' if (reticulate::py_module_available("keras")) {
-#'   # Fit a Keras model when decaying 1/t with a rate of 0.5, on R's iris data.
 #'   keras <- reticulate::import("keras")
 #'   x <- reticulate::np_array(as.matrix(iris[, 1:4]), dtype = "float32")
 #'   y <- reticulate::np_array(as.integer(iris$Species) - 1L, dtype = "int32")
-#'
 #'   initial_learning_rate <- 0.1
 #'   decay_steps <- 1.0
 #'   decay_rate <- 0.5
 #'   learning_rate_fn <- learning_rate_schedule_inverse_time_decay(
 #'     initial_learning_rate, decay_steps, decay_rate)
-#'
-#'   model <- keras$Sequential(list(
-#'     keras$Input(shape = list(4L)),
-#'     keras$layers$Dense(3L, activation = "softmax")
-#'   ))
+#'   model <- keras$Sequential(list(keras$Input(shape = list(4L)),
+#'                                  keras$layers$Dense(3L, activation = "softmax")))
 #'   model$compile(
 #'     optimizer = keras$optimizers$SGD(learning_rate = learning_rate_fn),
 #'     loss = "sparse_categorical_crossentropy",
 #'     metrics = list("accuracy")
 #'   )
-#'   history <- model$fit(x, y, epochs = 5L, verbose = 0L)
-#'   step <- model$optimizer$iterations$numpy()
-#'   learning_rate_fn(step)
+#'   history <- model$fit(x, y, epochs = 5L, verbose = 0L,
+#'                        callbacks = list(callback_learning_rate_log()))
+#'   unlist(history$history$learning_rate)
 #' }
 #' }
 #' @useDynLib inversetimedecay, .registration = TRUE

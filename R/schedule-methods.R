@@ -7,7 +7,9 @@
 #' `inverse_time_decay.InverseTimeDecay`) that the R schedule stands for,
 #' starting Python if it has not started yet. The object is made once and
 #' then reused. Keras optimizers get it by themselves through
-#' [reticulate::r_to_py()]; call this to hand it to Python code explicitly.
+#' [reticulate::r_to_py()]; call this to hand it to Python code explicitly,
+#' or to the keras 2.15 package's `get_config()`, which reads the attribute
+#' with [reticulate::py_get_attr()]: `get_config(keras_schedule(s))`.
 #'
 #' @param x A schedule made by [learning_rate_schedule_inverse_time_decay()].
 #' @param call The call to name in errors raised by Python.

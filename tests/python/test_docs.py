@@ -140,3 +140,18 @@ def test_the_markdown_renders_without_broken_code_spans_or_stray_emphasis(path):
     stray = [text for text in parser.text if "`" in text]
     assert stray == [], (path, stray)
     assert not re.findall(r"\d<(strong|em)>", html), path
+
+
+def test_no_placeholder_address_is_left_in_the_tree():
+    """The project has no public home yet: no URL field, and no address
+    that leads nowhere, in any tracked file."""
+    files = run_command(["git", "ls-files"], cwd=REPO).split()
+    found = []
+    for name in files:
+        path = os.path.join(REPO, name)
+        if name == "tests/python/test_docs.py" or not os.path.isfile(path):
+            continue
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
+        found += [name for host in ("example.org", "example.com") if host in text]
+    assert found == []

@@ -155,10 +155,10 @@ def test_the_home_page_is_for_users_install_first_python_in_the_navbar(site):
     assert "Install" in text and "install_inverse_time_decay()" in text
     assert 'pip install "inverse_time_decay[tensorflow]"' in text
     assert text.index("Install") < text.index("From a checkout")
-    # The navbar links the Python page, and the bug tracker (a placeholder).
+    # The navbar links the Python page, and no address the project does not have.
     navbar = dom[dom.index("<nav") : dom.index("</nav>")]
     assert 'href="README-python.html"' in navbar
-    assert "https://example.org/inversetimedecay/repository/issues" in navbar
+    assert "example.org" not in dom
 
 
 def test_the_article_title_is_clean_and_the_value_section_whole(site):

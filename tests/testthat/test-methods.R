@@ -124,7 +124,7 @@ test_that("keras3's get_config()/from_config() contract clones the schedule", {
 test_that("keras 2.15's get_config() needs a Python object: the help page gives the route", {
   # keras 2.15's get_config() calls reticulate::py_get_attr(object, "get_config"),
   # which takes only a Python object, never an R function.
-  rd <- tools::Rd_db("inversetimedecay")[["learning_rate_schedule_inverse_time_decay.Rd"]]
+  rd <- tools::Rd_db("inversetimedecay")[["keras_schedule.Rd"]]
   text <- paste(capture.output(tools::Rd2txt(rd, options = list(underline_titles = FALSE))),
                 collapse = " ")
   expect_match(gsub("\\s+", " ", text), "get_config(keras_schedule(s))", fixed = TRUE)
