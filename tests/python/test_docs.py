@@ -149,9 +149,10 @@ def test_no_placeholder_address_is_left_in_the_tree():
     found = []
     for name in files:
         path = os.path.join(REPO, name)
-        if name == "tests/python/test_docs.py" or not os.path.isfile(path):
+        if not os.path.isfile(path):
             continue
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8", "replace")
-        found += [name for host in ("example.org", "example.com") if host in text]
+        # Spelt in two parts, so that this file does not find itself.
+        found += [name for tld in ("org", "com") if "example." + tld in text]
     assert found == []
