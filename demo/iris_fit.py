@@ -36,7 +36,6 @@ def run(
     initial_learning_rate: float = 0.1, decay_steps: float = 1.0, decay_rate: float = 0.5
 ) -> list[dict[str, Any]]:
     import keras
-
     from inverse_time_decay import InverseTimeDecay
 
     keras.utils.set_random_seed(SEED)

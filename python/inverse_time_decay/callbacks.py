@@ -7,10 +7,10 @@ import numpy as np
 
 from inverse_time_decay import _backend, _validation
 
-keras = _backend.keras
+Callback: Any = _backend.keras.callbacks.Callback
 
 
-class LearningRateLog(keras.callbacks.Callback):
+class LearningRateLog(Callback):
     """Adds the optimizer's learning rate to the logs, as `learning_rate`.
 
     At the end of each epoch, and with `per_batch=True` of each batch, so
@@ -54,7 +54,7 @@ class LearningRateLog(keras.callbacks.Callback):
             logs["learning_rate"] = rate
 
     def _applied_rate(self) -> Optional[float]:
-        optimizer = getattr(self.model, "optimizer", None)
+        optimizer: Any = getattr(self.model, "optimizer", None)
         optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
         if self._schedule is None:
             # The schedule as the optimizer serializes it: Keras has no public
@@ -62,9 +62,10 @@ class LearningRateLog(keras.callbacks.Callback):
             try:
                 self._schedule = optimizer.get_config()["learning_rate"]
             except Exception as error:  # no optimizer, no get_config, no learning rate
-                return self._warn(optimizer, error)
+                self._warn(optimizer, error)
+                return None
             if isinstance(self._schedule, dict):
-                self._schedule = keras.optimizers.schedules.deserialize(self._schedule)
+                self._schedule = _backend.keras.optimizers.schedules.deserialize(self._schedule)
         if not callable(self._schedule):
             return float(np.asarray(optimizer.learning_rate))  # a constant, as it is now
         step = max(int(np.asarray(optimizer.iterations)) - 1, 0)

@@ -49,6 +49,7 @@ def test_the_wheel_holds_the_package_its_types_and_the_mit_licence(dist):
             "_formula.py",
             "_steps.py",
             "_validation.py",
+            "callbacks.py",
             "schedule.py",
             "py.typed",
         )

@@ -38,7 +38,7 @@ def allowed(name):
         "man/figures": base.endswith(".png"),
         "src": base.endswith(".c"),
         "demo": base in {"00Index", "iris-fit.R"},
-        "tests": base in {"testthat.R", "bad_arguments.tsv"},
+        "tests": base in {"testthat.R", "bad_arguments.tsv", "bad_reaching_arguments.tsv"},
         "tests/testthat": base.endswith(".R"),
         "vignettes": base.endswith(".Rmd"),
         "inst/doc": base.endswith((".Rmd", ".R", ".html")),

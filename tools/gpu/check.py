@@ -42,7 +42,8 @@ def device_name():
     if BACKEND == "jax":
         import jax
 
-        return f"{jax.default_backend()} {jax.devices()[0].device_kind}, x64 {jax.config.read('jax_enable_x64')}"
+        x64 = jax.config.read("jax_enable_x64")
+        return f"{jax.default_backend()} {jax.devices()[0].device_kind}, x64 {x64}"
     import torch
 
     return torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
@@ -207,8 +208,8 @@ def check_costs():
     step_us = constant / 128 * 1e6
     ratio = constant / ours
     detail = (
-        f"steps/s: ours {128 / ours:.0f}, Keras's {128 / builtin:.0f}, constant {128 / constant:.0f}"
-        f" (ours/constant {ratio:.3f})"
+        f"steps/s: ours {128 / ours:.0f}, Keras's {128 / builtin:.0f}, "
+        f"constant {128 / constant:.0f} (ours/constant {ratio:.3f})"
     )
     report("fit throughput", BACKEND != "torch" or ratio >= 0.99, detail)
 
