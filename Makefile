@@ -93,16 +93,17 @@ demo: setup
 test: setup
 	@rm -rf $(LANES) && mkdir -p $(LANES)
 	@printf 'versions\t%s\n' "$$(bash tools/ci/versions.sh $(PY))" >$(LANES)/debian12.tsv
-	@status=0; \
-	  $(MAKE) --no-print-directory lint >$(LANES)/lint.log 2>&1 & lint=$$!; \
-	  $(MAKE) --no-print-directory check >$(LANES)/check.log 2>&1 & check=$$!; \
-	  $(MAKE) --no-print-directory test-modern >$(LANES)/modern.log 2>&1 & modern=$$!; \
-	  $(MAKE) --no-print-directory test-matrix >$(LANES)/matrix.log 2>&1 & matrix=$$!; \
-	  $(MAKE) --no-print-directory test-python || status=1; \
+	@status=0; start=$$SECONDS; timed="bash tools/ci/timed.sh"; times=$(LANES)/debian12.tsv; \
+	  $$timed "time: lint" $$times $(MAKE) --no-print-directory lint >$(LANES)/lint.log 2>&1 & lint=$$!; \
+	  $$timed "time: R CMD check" $$times $(MAKE) --no-print-directory check >$(LANES)/check.log 2>&1 & check=$$!; \
+	  $$timed "time: Debian 13 lane" $$times $(MAKE) --no-print-directory test-modern >$(LANES)/modern.log 2>&1 & modern=$$!; \
+	  $$timed "time: matrix" $$times $(MAKE) --no-print-directory test-matrix >$(LANES)/matrix.log 2>&1 & matrix=$$!; \
+	  $$timed "time: pytest, all lanes" $$times $(MAKE) --no-print-directory test-python || status=1; \
 	  wait $$lint || status=1; cat $(LANES)/lint.log; \
 	  wait $$check || status=1; cat $(LANES)/check.log; \
 	  wait $$modern || status=1; cat $(LANES)/modern.log; \
 	  wait $$matrix || status=1; cat $(LANES)/matrix.log; \
+	  printf 'time: make test\t%d s\n' $$((SECONDS - start)) >>$$times; \
 	  bash tools/ci/summary.sh "Debian 12 (this machine)=$(LANES)/debian12.tsv" \
 	    "Debian 13 (debootstrap root)=$(LANES)/debian13.tsv"; \
 	  exit $$status

@@ -33,6 +33,22 @@ test_that("keras3: optimizer_sgd(), fit(), a tensor step and save_model() keep t
   expect_identical(as.numeric(restored$optimizer$learning_rate), staircase_rate_at_6())
 })
 
+test_that("keras3: a reaching schedule and callback_learning_rate_log() put the rate in the history", {
+  skip_if_not_installed("keras3")
+  skip_if_no_keras()
+  s <- inverse_time_decay_reaching(0.1, 0.01, at_step = 100, decay_steps = 5)
+  model <- keras3::layer_dense(keras3::keras_model_sequential(input_shape = 4), 3)
+  keras3::compile(model, optimizer = keras3::optimizer_sgd(learning_rate = s),
+                  loss = "sparse_categorical_crossentropy")
+  history <- keras3::fit(model, as.matrix(iris[, 1:4]), as.integer(iris$Species) - 1L,
+                         epochs = 4, batch_size = 30, verbose = 0,
+                         callbacks = list(callback_learning_rate_log()))
+  # keras3's plot(history) draws a panel per metric: learning_rate is one.
+  expect_identical(names(history$metrics), c("loss", "learning_rate"))
+  # Five steps an epoch: the rates applied at steps 4, 9, 14 and 19.
+  expect_identical(history$metrics$learning_rate, s(c(4, 9, 14, 19)))
+})
+
 test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit(), a variable step follow the schedule", {
   skip_if_not_installed("keras")
   skip_if_not(reticulate::py_module_available("tf_keras"),
@@ -61,6 +77,21 @@ test_that("keras 2.15 on tf_keras: optimizer_sgd(), fit(), a variable step follo
   expect_identical(as.numeric(out[3]), staircase_rate_at_6())
   # tf_keras's optimizer reports the rate of the last step it took (step 5).
   expect_identical(as.numeric(out[4]), as_float32(formula_rate(0.1, 2, 0.5, 5, staircase = TRUE)))
+  # The callback through keras 2.15's fit(): the rates applied at steps 2 and 5.
+  logged <- run_rscript(c(
+    "reticulate::register_class_filter(function(classes)",
+    "  unique(c(sub('^tf_keras\\\\.src\\\\.', 'keras.', classes), classes)))",
+    "library(keras)",
+    "s <- inversetimedecay::learning_rate_schedule_inverse_time_decay(0.1, 2, 0.5)",
+    "model <- layer_dense(keras_model_sequential(input_shape = 4), 3)",
+    "compile(model, optimizer = optimizer_sgd(learning_rate = s),",
+    "        loss = 'sparse_categorical_crossentropy')",
+    "history <- fit(model, as.matrix(iris[, 1:4]), as.integer(iris$Species) - 1L, epochs = 2,",
+    "               batch_size = 50, verbose = 0,",
+    "               callbacks = list(inversetimedecay::callback_learning_rate_log()))",
+    "cat(sprintf('%.17g', history$metrics$learning_rate), sep = '\\n')"
+  ), env = "TF_USE_LEGACY_KERAS=1", stderr = FALSE)
+  expect_identical(as.numeric(logged), as_float32(formula_rate(0.1, 2, 0.5, c(2, 5))))
 })
 
 # keras 2.15's save_model_hdf5() and load_model_hdf5() are

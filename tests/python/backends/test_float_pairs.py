@@ -83,6 +83,9 @@ def near_boundary(approximate, dtype):
     return np.abs(offset - 0.5) < np.exp2(-40 + MANTISSA[dtype] + 1)
 
 
+@pytest.mark.skipif(
+    LEGACY, reason="tf_keras computes with the TensorFlow operations that Keras 3's lane compiles"
+)
 @pytest.mark.parametrize("size", list(CASES))
 @pytest.mark.parametrize("staircase", [False, True], ids=["continuous", "staircase"])
 def test_compiled_float32_pairs_stay_within_the_documented_bound(monkeypatch, size, staircase):
