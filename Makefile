@@ -2,7 +2,8 @@
 # Quick ones first (after set-up):
 #   make lint          ruff, mypy, lintr, and no test without an assertion
 #   make test-quick    pytest without the integration suites (-m "not integration")
-#   make test-python   pytest, all of it, and the tf_keras suite in its own process
+#   make test-python   pytest on TensorFlow, and the tf_keras suite in its own process
+#   make test-backends tests/python/backends on the .venv's JAX and torch (the matrix runs it in make test)
 #   make test-r        testthat alone, against the installed package
 #   make check         R CMD check --as-cran, testthat inside it (tools/ci/check.sh)
 #   make demo          the help page's example, fitting a model from R and Python
@@ -50,7 +51,7 @@ export REQUIRE_R := 1
 R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard man/*.Rd) $(wildcard src/*.c) \
 	$(shell find python -name '*.py' 2>/dev/null)
 
-.PHONY: gpu-wheels setup demo test test-matrix test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
+.PHONY: gpu-wheels test-backends setup demo test test-matrix test-quick test-install test-python test-r check test-modern bench lint site mutation docs clean clean-modern
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
@@ -113,20 +114,25 @@ test-python: setup
 	@# Keras picks its backend once per process, at first import: tests/python
 	@# runs on TensorFlow (two workers, a file each: the tests wait on
 	@# subprocesses and compilers much of the time), and beside it
-	@# tests/python/backends once per other backend, two chains of runs, as
-	@# Keras's CI runs its suite once per backend. tests/python/tf_keras joins
-	@# the tf_keras run.
+	@# tests/python/backends and tests/python/tf_keras on tf_keras. JAX and
+	@# torch run the backends folder in the matrix's rows, at the oldest and
+	@# newest releases (make test-backends runs it on the .venv's).
 	@status=0; \
-	  ( s=0; KERAS_BACKEND=jax PYTEST_LABEL="pytest jax" $(BACKEND_RUN) || s=1; \
-	    KERAS_BACKEND=jax JAX_ENABLE_X64=1 PYTEST_LABEL="pytest jax x64" $(BACKEND_RUN) || s=1; \
-	    exit $$s ) & jax=$$!; \
-	  ( s=0; KERAS_BACKEND=torch PYTEST_LABEL="pytest torch" $(BACKEND_RUN) || s=1; \
-	    TF_USE_LEGACY_KERAS=1 PYTEST_LABEL="pytest tf_keras" $(BACKEND_RUN) tests/python/tf_keras || s=1; \
-	    exit $$s ) & others=$$!; \
+	  TF_USE_LEGACY_KERAS=1 PYTEST_LABEL="pytest tf_keras" $(BACKEND_RUN) tests/python/tf_keras & legacy=$$!; \
 	  bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -n 2 --dist loadfile --durations=12 \
 	    tests/python || status=1; \
-	  wait $$jax || status=1; wait $$others || status=1; exit $$status
+	  wait $$legacy || status=1; exit $$status
 BACKEND_RUN = bash tools/ci/pytest.sh $(PY) $(LANES)/debian12.tsv -p no:cacheprovider tests/python/backends
+
+# tests/python/backends on the .venv's JAX (without and with x64) and torch,
+# for development: make test runs the same folder in the matrix's rows.
+test-backends: setup
+	@mkdir -p $(LANES)
+	@status=0; \
+	  KERAS_BACKEND=jax PYTEST_LABEL="pytest jax" $(BACKEND_RUN) || status=1; \
+	  KERAS_BACKEND=jax JAX_ENABLE_X64=1 PYTEST_LABEL="pytest jax x64" $(BACKEND_RUN) || status=1; \
+	  KERAS_BACKEND=torch PYTEST_LABEL="pytest torch" $(BACKEND_RUN) || status=1; \
+	  exit $$status
 
 # The developer's loop: everything but tests/python/integration (Keras's
 # machinery run with the schedule in it), on two workers.

@@ -25,7 +25,10 @@ as_16bit <- function(x, dtype) {
   bits <- c(float16 = 11, bfloat16 = 8)[[dtype]]
   lowest <- c(float16 = -14, bfloat16 = -126)[[dtype]]
   vapply(x, function(v) {
-    if (is.na(v) || v == 0) {
+    if (is.na(v)) {
+      return(NA_real_)  # as the schedule gives for NA and NaN steps
+    }
+    if (v == 0) {
       return(v)
     }
     exponent <- floor(log2(v))

@@ -33,7 +33,7 @@ test_that("keras3: optimizer_sgd(), fit(), a tensor step and save_model() keep t
   expect_identical(as.numeric(restored$optimizer$learning_rate), staircase_rate_at_6())
 })
 
-test_that("keras3: a reaching schedule and callback_learning_rate_log() put the rate in the history", {
+test_that("keras3: a reaching schedule and the callback put the rate in the history", {
   skip_if_not_installed("keras3")
   skip_if_no_keras()
   s <- inverse_time_decay_reaching(0.1, 0.01, at_step = 100, decay_steps = 5)

@@ -53,9 +53,12 @@ numpy_suite() {
   TF_USE_LEGACY_KERAS=1 pytest "$1" tests/python/backends/test_on_this_backend.py \
     tests/python/tf_keras && return "$keras3"
 }
-# Another backend, or another Keras on it: the backends folder.
+# Another backend, or another Keras on it: the backends folder; at the
+# newest Keras, the bench's smoke of that backend too.
 backend_suite() { pytest "$1" "${bench[@]}" tests/python/backends; }
-# The .venv's torch and Keras with another NumPy: eager values, fit, save.
+newest_suite() { pytest "$1" tests/python/backends; }
+# Another Keras on the .venv's torch: what Keras does around the schedule
+# (eager values, fit, save, its variables in torch.compile).
 eager_suite() { pytest "$1" tests/python/backends/test_on_this_backend.py; }
 
 # run_row ROW PYTHON REQUIREMENTS ENVIRONMENT SUITE: builds or reuses the
