@@ -24,7 +24,9 @@ mountpoint -q "$root/dev" || { mount --bind /dev "$root/dev"; mounted+=("$root/d
 environment=(HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8
   TF_CPP_MIN_LOG_LEVEL=2 PYTHONDONTWRITEBYTECODE=1 PIP_CERT=/etc/ssl/certs/ca-certificates.crt
   PIP_DEFAULT_TIMEOUT="${PIP_DEFAULT_TIMEOUT:-180}")
-for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY CI; do
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY CI \
+  OMP_NUM_THREADS OPENBLAS_NUM_THREADS TF_NUM_INTRAOP_THREADS TF_NUM_INTEROP_THREADS \
+  TORCHINDUCTOR_COMPILE_THREADS; do
   [ -n "${!name:-}" ] && environment+=("$name=${!name}")
 done
 # Not exec: the traps must run when the command ends.
